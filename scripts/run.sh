@@ -41,7 +41,7 @@ fi
 
 url=http://localhost:${ODOO_PORT:-8069}
 for _ in $(seq 1 60); do
-    if curl -fsS -o /dev/null "$url/web/login"; then
+    if curl -fs -o /dev/null "$url/web/login"; then
         say "Odoo is running at $url — log in as admin / admin (database $DB)"
         exit 0
     fi

@@ -1,0 +1,580 @@
+import logging
+import threading
+from collections import defaultdict
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..analytics.pyramid import TierRule, abc_classes, assign_tiers
+
+_logger = logging.getLogger(__name__)
+
+# Figures kept per customer, for the window and (prefixed lifetime_) all history.
+SIDE_BY_SIDE = (
+    "revenue",
+    "cogs",
+    "discount",
+    "cost_to_serve",
+    "net_profit",
+    "margin_percent",
+    "order_count",
+)
+ADDED_UP = ("cogs", "lifetime_cogs")
+SNAPSHOT_COLUMNS = (
+    *SIDE_BY_SIDE,
+    *(f"lifetime_{name}" for name in SIDE_BY_SIDE),
+    "first_sale_date",
+    "last_sale_date",
+    "overdue_amount",
+    "avg_days_to_pay",
+)
+
+
+class CrmValueEngine(models.AbstractModel):
+    """Computes customer value for many customers at once, in the database.
+
+    Every figure is one set-based query over the whole batch of customers, read
+    in the transaction's single snapshot of the books, so invoices posted while
+    it runs are either fully in or fully out (they re-queue their customer).
+    """
+
+    _name = "crm.value.engine"
+    _description = "Customer Value Engine"
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_recompute_value(self, batch_size=2000):
+        """Nightly: queue every customer once a day; always: drain the queue in
+        batches, committing each, then re-rank the companies touched."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        today = fields.Date.context_today(self)
+        for company in self.env["res.company"].search([]):
+            if company.value_last_full_recompute != today:
+                self._queue_all_customers(company)
+                company.value_last_full_recompute = today
+        touched, done = set(), 0
+        while batch := self._next_batch(batch_size):
+            company, partner_ids, queue_ids = batch
+            self._recompute_partners(company, partner_ids)
+            self.env.cr.execute(
+                SQL("DELETE FROM crm_value_queue WHERE id IN %s", tuple(queue_ids))
+            )
+            touched.add(company)
+            done += len(partner_ids)
+            self.env.cr.execute("SELECT count(*) FROM crm_value_queue")
+            remaining = self.env.cr.fetchone()[0]
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            _logger.info(
+                "customer value: %s customers done, %s queued", done, remaining
+            )
+            if auto_commit:
+                # Safe: a batch is complete (its snapshots written, its queue
+                # rows gone); a crash later resumes from the queue.
+                self.env.cr.commit()
+        for company in touched:
+            self._rank_company(company)
+            if auto_commit:
+                self.env.cr.commit()  # Safe: each company's ranking is whole.
+
+    @api.model
+    def _recompute_partners(self, company, partner_ids):
+        """Compute and store the figures of these commercial partners."""
+        partner_ids = sorted(set(partner_ids))
+        self.env.flush_all()  # the queries below read the database, not the cache
+        if partner_ids:
+            figures = self._compute_figures(company, partner_ids)
+            self._write_snapshots(company, figures)
+
+    # ------------------------------------------------------------------
+    # The queue
+    # ------------------------------------------------------------------
+    @api.model
+    def _queue_all_customers(self, company):
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO crm_value_queue (partner_id, company_id)
+            SELECT partner_id, %(company)s FROM (
+                SELECT commercial_partner_id AS partner_id FROM account_move
+                 WHERE company_id = %(company)s AND state = 'posted'
+                   AND move_type IN ('out_invoice', 'out_refund')
+                UNION
+                SELECT p.commercial_partner_id FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.company_id = %(company)s AND so.state = 'sale'
+                UNION
+                SELECT partner_id FROM crm_value_snapshot
+                 WHERE company_id = %(company)s AND is_current
+            ) customers
+            WHERE partner_id IS NOT NULL
+            """,
+                company=company.id,
+            )
+        )
+
+    @api.model
+    def _next_batch(self, batch_size):
+        """(company, partner ids, queue row ids) of the oldest queued customers."""
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH head AS (
+                SELECT company_id FROM crm_value_queue ORDER BY id LIMIT 1
+            ), partners AS (
+                SELECT q.partner_id FROM crm_value_queue q JOIN head USING (company_id)
+                 GROUP BY q.partner_id ORDER BY MIN(q.id) LIMIT %s
+            )
+            SELECT q.company_id, array_agg(DISTINCT q.partner_id), array_agg(q.id)
+              FROM crm_value_queue q JOIN head USING (company_id)
+             WHERE q.partner_id IN (SELECT partner_id FROM partners)
+             GROUP BY q.company_id
+            """,
+                batch_size,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return None
+        return self.env["res.company"].browse(row[0]), row[1], row[2]
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+    @api.model
+    def _compute_figures(self, company, partner_ids):
+        """{partner id: {snapshot column: value}} for these commercial partners."""
+        today = fields.Date.context_today(self)
+        date_from = today - relativedelta(months=company.value_window_months)
+        scope = {
+            "company": company.id,
+            "partners": tuple(partner_ids),
+            "date_from": date_from,
+            "today": today,
+        }
+        figures = {pid: dict.fromkeys(SNAPSHOT_COLUMNS, 0.0) for pid in partner_ids}
+        for figure in figures.values():
+            figure.update(
+                first_sale_date=None,
+                last_sale_date=None,
+                order_count=0,
+                lifetime_order_count=0,
+            )
+        getters = (
+            self._get_invoiced_by_partner,
+            self._get_delivered_cost_by_partner,
+            self._get_orders_by_partner,
+            self._get_payment_risk_by_partner,
+        )
+        for getter in getters:
+            for pid, values in getter(scope).items():
+                self._merge_figures(figures[pid], values)
+        for pid, (window, lifetime) in self._get_cost_to_serve_by_partner(
+            company, figures, date_from
+        ).items():
+            figures[pid]["cost_to_serve"] += window
+            figures[pid]["lifetime_cost_to_serve"] += lifetime
+        for figure in figures.values():
+            for prefix in ("", "lifetime_"):
+                revenue = figure[f"{prefix}revenue"]
+                net = (
+                    revenue - figure[f"{prefix}cogs"] - figure[f"{prefix}cost_to_serve"]
+                )
+                figure[f"{prefix}net_profit"] = net
+                figure[f"{prefix}margin_percent"] = (
+                    100.0 * net / revenue if revenue else 0.0
+                )
+        return figures
+
+    @staticmethod
+    def _merge_figures(figure, values):
+        """Cost of goods comes from two sources (valued stock, other lines) and
+        adds up; every other figure has one source."""
+        for name, value in values.items():
+            if value is None:
+                continue
+            if isinstance(value, Decimal):
+                value = float(value)
+            figure[name] = figure[name] + value if name in ADDED_UP else value
+
+    def _fetch_by_partner(self, query):
+        self.env.cr.execute(query)
+        return {row.pop("partner_id"): row for row in self.env.cr.dictfetchall()}
+
+    @api.model
+    def _get_invoiced_by_partner(self, scope):
+        """Revenue and discounts from posted customer invoices and credit notes
+        (product lines, untaxed, company currency through the balance), and the
+        cost of invoiced lines whose product has no stock valuation (services,
+        consumables): the sales order line cost times the invoiced quantity."""
+        return self._fetch_by_partner(
+            SQL(
+                """
+            SELECT m.commercial_partner_id AS partner_id,
+                   SUM(-l.balance) FILTER (WHERE m.invoice_date >= %(date_from)s) AS revenue,
+                   SUM(-l.balance) AS lifetime_revenue,
+                   SUM(d.amount) FILTER (WHERE m.invoice_date >= %(date_from)s) AS discount,
+                   SUM(d.amount) AS lifetime_discount,
+                   SUM(c.amount) FILTER (WHERE m.invoice_date >= %(date_from)s) AS cogs,
+                   SUM(c.amount) AS lifetime_cogs
+              FROM account_move_line l
+              JOIN account_move m ON m.id = l.move_id
+              LEFT JOIN product_product pp ON pp.id = l.product_id
+              LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             CROSS JOIN LATERAL (
+                   SELECT CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END AS sign,
+                          COALESCE(NULLIF(m.invoice_currency_rate, 0), 1) AS rate
+                   ) k
+             CROSS JOIN LATERAL (
+                   SELECT CASE
+                          WHEN l.discount >= 100 THEN k.sign * l.price_unit * l.quantity / k.rate
+                          WHEN l.discount > 0 THEN -l.balance * l.discount / (100 - l.discount)
+                          ELSE 0 END AS amount
+                   ) d
+              LEFT JOIN LATERAL (
+                   SELECT k.sign * l.quantity * AVG(sol.purchase_price) / k.rate AS amount
+                     FROM sale_order_line_invoice_rel r
+                     JOIN sale_order_line sol ON sol.id = r.order_line_id
+                    WHERE r.invoice_line_id = l.id
+                   ) c ON pp.id IS NOT NULL AND NOT COALESCE(pt.is_storable, FALSE)
+             WHERE m.company_id = %(company)s AND m.state = 'posted'
+               AND m.move_type IN ('out_invoice', 'out_refund')
+               AND l.display_type = 'product'
+               AND m.commercial_partner_id IN %(partners)s
+             GROUP BY m.commercial_partner_id
+            """,
+                **scope,
+            )
+        )
+
+    @api.model
+    def _get_delivered_cost_by_partner(self, scope):
+        """Cost of goods from the stock valuation of deliveries to the customer,
+        less the valuation of their returns: the cost FIFO or average cost really
+        consumed, never the COGS journal lines (same figure with or without
+        Anglo-Saxon accounting)."""
+        return self._fetch_by_partner(
+            SQL(
+                """
+            SELECT COALESCE(op.commercial_partner_id, kp.commercial_partner_id) AS partner_id,
+                   SUM(-svl.value) FILTER (WHERE sm.date >= %(date_from)s) AS cogs,
+                   SUM(-svl.value) AS lifetime_cogs
+              FROM stock_valuation_layer svl
+              JOIN stock_move sm ON sm.id = svl.stock_move_id
+              JOIN stock_location src ON src.id = sm.location_id
+              JOIN stock_location dst ON dst.id = sm.location_dest_id
+              LEFT JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+              LEFT JOIN sale_order so ON so.id = sol.order_id
+              LEFT JOIN res_partner op ON op.id = so.partner_id
+              LEFT JOIN stock_picking pk ON pk.id = sm.picking_id
+              LEFT JOIN res_partner kp ON kp.id = pk.partner_id
+             WHERE svl.company_id = %(company)s
+               AND (dst.usage = 'customer') <> (src.usage = 'customer')
+               AND COALESCE(op.commercial_partner_id, kp.commercial_partner_id) IN %(partners)s
+             GROUP BY 1
+            """,
+                **scope,
+            )
+        )
+
+    @api.model
+    def _get_orders_by_partner(self, scope):
+        """Confirmed sales orders: count in the window and ever, first and last."""
+        return self._fetch_by_partner(
+            SQL(
+                """
+            SELECT p.commercial_partner_id AS partner_id,
+                   COUNT(*) FILTER (WHERE so.date_order >= %(date_from)s) AS order_count,
+                   COUNT(*) AS lifetime_order_count,
+                   MIN(so.date_order)::date AS first_sale_date,
+                   MAX(so.date_order)::date AS last_sale_date
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.company_id = %(company)s AND so.state = 'sale'
+               AND p.commercial_partner_id IN %(partners)s
+             GROUP BY 1
+            """,
+                **scope,
+            )
+        )
+
+    @api.model
+    def _get_payment_risk_by_partner(self, scope):
+        """Open receivable past due, and the amount-weighted days from invoice
+        date to full payment of the invoices paid in the window."""
+        overdue = self._fetch_by_partner(
+            SQL(
+                """
+            SELECT p.commercial_partner_id AS partner_id,
+                   SUM(l.amount_residual) AS overdue_amount
+              FROM account_move_line l
+              JOIN account_account a ON a.id = l.account_id
+              JOIN res_partner p ON p.id = l.partner_id
+             WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
+               AND a.account_type = 'asset_receivable' AND NOT l.reconciled
+               AND l.date_maturity < %(today)s AND l.amount_residual > 0
+               AND p.commercial_partner_id IN %(partners)s
+             GROUP BY 1
+            """,
+                **scope,
+            )
+        )
+        paid = self._fetch_by_partner(
+            SQL(
+                """
+            SELECT m.commercial_partner_id AS partner_id,
+                   SUM(m.amount_total_signed * (pay.paid_on - m.invoice_date))
+                     / NULLIF(SUM(m.amount_total_signed), 0) AS avg_days_to_pay
+              FROM account_move m
+             CROSS JOIN LATERAL (
+                   SELECT MAX(apr.max_date) AS paid_on
+                     FROM account_move_line rl
+                     JOIN account_account a ON a.id = rl.account_id
+                     JOIN account_partial_reconcile apr ON apr.debit_move_id = rl.id
+                    WHERE rl.move_id = m.id AND a.account_type = 'asset_receivable'
+                   ) pay
+             WHERE m.company_id = %(company)s AND m.state = 'posted'
+               AND m.move_type = 'out_invoice' AND m.payment_state IN ('paid', 'in_payment')
+               AND m.invoice_date >= %(date_from)s AND pay.paid_on IS NOT NULL
+               AND m.commercial_partner_id IN %(partners)s
+             GROUP BY 1
+            """,
+                **scope,
+            )
+        )
+        for pid, values in paid.items():
+            overdue.setdefault(pid, {}).update(values)
+        return overdue
+
+    @api.model
+    def _get_cost_to_serve_by_partner(self, company, figures, date_from):
+        """{partner id: (window cost, lifetime cost)} of serving each customer.
+
+        `figures` holds the figures computed so far, by partner id. Here: the
+        company's handling cost per confirmed order, plus the cost of each
+        completed activity by type on the customer and its orders. Extend it
+        (call super and add) to count other costs, e.g. complaints.
+        """
+        handling = company.value_handling_cost
+        costs = {
+            pid: (
+                handling * figure["order_count"],
+                handling * figure["lifetime_order_count"],
+            )
+            for pid, figure in figures.items()
+        }
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT p.commercial_partner_id,
+                   COALESCE(SUM(t.value_cost) FILTER (WHERE msg.date >= %(date_from)s), 0),
+                   SUM(t.value_cost)
+              FROM mail_message msg
+              JOIN mail_activity_type t ON t.id = msg.mail_activity_type_id
+              LEFT JOIN sale_order so ON msg.model = 'sale.order' AND so.id = msg.res_id
+              JOIN res_partner p ON p.id = CASE WHEN msg.model = 'res.partner'
+                                                THEN msg.res_id ELSE so.partner_id END
+             WHERE msg.model IN ('res.partner', 'sale.order') AND t.value_cost <> 0
+               AND (msg.record_company_id = %(company)s OR (
+                    msg.record_company_id IS NULL AND msg.model = 'res.partner'))
+               AND p.commercial_partner_id IN %(partners)s
+             GROUP BY 1
+            """,
+                company=company.id,
+                date_from=date_from,
+                partners=tuple(figures),
+            )
+        )
+        for pid, window, lifetime in self.env.cr.fetchall():
+            handling_window, handling_lifetime = costs[pid]
+            costs[pid] = (handling_window + window, handling_lifetime + lifetime)
+        return costs
+
+    # ------------------------------------------------------------------
+    # Snapshots and ranking
+    # ------------------------------------------------------------------
+    @api.model
+    def _write_snapshots(self, company, figures):
+        """Today's snapshot row per customer (updated if one exists today)."""
+        cr, today, partner_ids = (
+            self.env.cr,
+            fields.Date.context_today(self),
+            tuple(figures),
+        )
+        cr.execute(
+            SQL(
+                """
+            UPDATE crm_value_snapshot SET is_current = FALSE
+             WHERE company_id = %s AND partner_id IN %s AND is_current AND date < %s
+            RETURNING partner_id, tier_id
+            """,
+                company.id,
+                partner_ids,
+                today,
+            )
+        )
+        previous_tier = dict(cr.fetchall())
+        cr.execute(
+            SQL(
+                "SELECT id, user_id, country_id FROM res_partner WHERE id IN %s",
+                partner_ids,
+            )
+        )
+        partner_info = {pid: (user, country) for pid, user, country in cr.fetchall()}
+        columns = SQL(", ").join(SQL.identifier(name) for name in SNAPSHOT_COLUMNS)
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s, %s, TRUE, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', "
+                "now() at time zone 'UTC', %s)",
+                pid,
+                company.id,
+                today,
+                *partner_info[pid],
+                previous_tier.get(pid),
+                previous_tier.get(pid),
+                self.env.uid,
+                self.env.uid,
+                SQL(", ").join(figure[name] for name in SNAPSHOT_COLUMNS),
+            )
+            for pid, figure in figures.items()
+        )
+        updates = SQL(", ").join(
+            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+            for name in (*SNAPSHOT_COLUMNS, "user_id", "country_id", "write_date")
+        )
+        cr.execute(
+            SQL(
+                """
+            INSERT INTO crm_value_snapshot (partner_id, company_id, date, is_current,
+                   user_id, country_id, tier_id, previous_tier_id, create_uid,
+                   write_uid, create_date, write_date, %s)
+            VALUES %s
+            ON CONFLICT (partner_id, company_id, date) DO UPDATE
+               SET is_current = TRUE, %s
+            """,
+                columns,
+                rows,
+                updates,
+            )
+        )
+        self.env["crm.value.snapshot"].invalidate_model()
+
+    @api.model
+    def _rank_company(self, company):
+        """Re-rank every current customer of the company into tiers and ABC
+        classes, store them on the snapshots and on the partners (tracked)."""
+        self.env.flush_all()
+        company = company.with_company(company)
+        basis = (
+            "net_profit"
+            if company.value_ranking_basis == "window"
+            else "lifetime_net_profit"
+        )
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+            SELECT id, partner_id, %s, previous_tier_id FROM crm_value_snapshot
+             WHERE company_id = %s AND is_current
+               AND (lifetime_order_count > 0 OR lifetime_revenue <> 0)
+             ORDER BY id
+            """,
+                SQL.identifier(basis),
+                company.id,
+            )
+        )
+        rows = cr.fetchall()
+        tiers = self.env["crm.value.tier"]._get_company_tiers(company)
+        profits = [row[2] for row in rows]
+        won = assign_tiers(profits, [TierRule(t.rule_type, t.threshold) for t in tiers])
+        classes = abc_classes(
+            profits, company.value_abc_a_percent, company.value_abc_b_percent
+        )
+        Partner = self.env["res.partner"].with_company(company)
+        partners = Partner.browse([row[1] for row in rows])
+        locked = {
+            p.id: p.value_tier_id.id for p in partners.sudo() if p.value_tier_locked
+        }
+        position = {tier.id: index for index, tier in enumerate(tiers)}
+        assigned = []
+        for (snapshot_id, pid, _profit, previous), index, abc in zip(
+            rows, won, classes, strict=True
+        ):
+            tier_id = (
+                locked[pid]
+                if pid in locked
+                else (tiers[index].id if index is not None else None)
+            )
+            assigned.append(
+                (
+                    snapshot_id,
+                    pid,
+                    tier_id,
+                    abc,
+                    self._tier_move(position, previous, tier_id),
+                )
+            )
+        # Customers who fell out of the ranking (no history left) lose their tier.
+        cr.execute(
+            SQL(
+                """
+            UPDATE crm_value_snapshot SET tier_id = NULL, abc_class = NULL,
+                   tier_move = CASE WHEN previous_tier_id IS NULL THEN NULL ELSE 'lost' END
+             WHERE company_id = %s AND is_current AND id NOT IN %s
+            RETURNING partner_id
+            """,
+                company.id,
+                tuple(row[0] for row in assigned) or (0,),
+            )
+        )
+        dropped = [row[0] for row in cr.fetchall()]
+        if assigned:
+            cr.execute(
+                SQL(
+                    """
+                UPDATE crm_value_snapshot s
+                   SET tier_id = v.tier_id, abc_class = v.abc_class, tier_move = v.tier_move
+                  FROM (VALUES %s) AS v(id, tier_id, abc_class, tier_move)
+                 WHERE s.id = v.id
+                """,
+                    SQL(", ").join(
+                        SQL("(%s, %s::int, %s, %s)", sid, tier, abc, move)
+                        for sid, _pid, tier, abc, move in assigned
+                    ),
+                )
+            )
+        self.env["crm.value.snapshot"].invalidate_model()
+        new_values = {pid: (tier, abc) for _sid, pid, tier, abc, _move in assigned}
+        new_values.update({pid: (None, None) for pid in dropped})
+        self._write_partner_tiers(Partner, new_values)
+
+    @staticmethod
+    def _tier_move(position, previous_id, tier_id):
+        if previous_id == tier_id:
+            return "same" if tier_id else None
+        if not previous_id or previous_id not in position:
+            return "new"
+        if not tier_id:
+            return "lost"
+        return "up" if position[tier_id] < position[previous_id] else "down"
+
+    @api.model
+    def _write_partner_tiers(self, Partner, new_values):
+        """Write only what changed, grouped by value, so the chatter tracks the
+        tier moves without a write per partner."""
+        partners = Partner.browse(list(new_values))
+        by_tier, by_abc = defaultdict(list), defaultdict(list)
+        for partner in partners:
+            tier_id, abc = new_values[partner.id]
+            if partner.value_tier_id.id != (tier_id or False):
+                by_tier[tier_id or False].append(partner.id)
+            if (partner.value_abc_class or None) != abc:
+                by_abc[abc or False].append(partner.id)
+        for tier_id, ids in by_tier.items():
+            Partner.browse(ids).write({"value_tier_id": tier_id})
+        for abc, ids in by_abc.items():
+            Partner.browse(ids).write({"value_abc_class": abc})

@@ -1,0 +1,98 @@
+from odoo import fields, models
+
+MANAGER = "crm_value.group_crm_value_manager"
+
+TIER_MOVES = [
+    ("new", "New"),
+    ("up", "Upgraded"),
+    ("same", "Unchanged"),
+    ("down", "Downgraded"),
+    ("lost", "Left the pyramid"),
+]
+
+
+class CrmValueSnapshot(models.Model):
+    """A customer's value figures and tier as computed on one day, per company.
+
+    The engine writes one row per customer and day (a second recompute on the
+    same day updates it); the newest row is the current one, shown on the partner.
+    """
+
+    _name = "crm.value.snapshot"
+    _description = "Customer Value Snapshot"
+    _order = "date desc, net_profit desc, id"
+    _rec_name = "partner_id"
+
+    date = fields.Date(required=True, index=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    is_current = fields.Boolean(
+        string="Current",
+        index=True,
+        readonly=True,
+        help="The newest snapshot of this customer in this company.",
+    )
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+
+    # Over the analysis window.
+    revenue = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
+    cogs = fields.Monetary(
+        string="Cost of Goods", groups=MANAGER, aggregator="sum", readonly=True
+    )
+    discount = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
+    cost_to_serve = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
+    net_profit = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
+    margin_percent = fields.Float(
+        string="Margin (%)", groups=MANAGER, aggregator="avg", readonly=True
+    )
+    order_count = fields.Integer(string="Orders", aggregator="sum", readonly=True)
+    # Over the whole history.
+    lifetime_revenue = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
+    lifetime_cogs = fields.Monetary(
+        string="Lifetime Cost of Goods", groups=MANAGER, aggregator="sum", readonly=True
+    )
+    lifetime_discount = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
+    lifetime_cost_to_serve = fields.Monetary(
+        groups=MANAGER, aggregator="sum", readonly=True
+    )
+    lifetime_net_profit = fields.Monetary(
+        groups=MANAGER, aggregator="sum", readonly=True
+    )
+    lifetime_margin_percent = fields.Float(
+        string="Lifetime Margin (%)", groups=MANAGER, aggregator="avg", readonly=True
+    )
+    lifetime_order_count = fields.Integer(
+        string="Lifetime Orders", aggregator="sum", readonly=True
+    )
+    first_sale_date = fields.Date(readonly=True)
+    last_sale_date = fields.Date(readonly=True)
+    overdue_amount = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
+    avg_days_to_pay = fields.Float(
+        string="Average Days to Pay", aggregator="avg", readonly=True
+    )
+
+    tier_id = fields.Many2one("crm.value.tier", string="Tier", readonly=True)
+    previous_tier_id = fields.Many2one(
+        "crm.value.tier",
+        string="Previous Tier",
+        readonly=True,
+        help="The tier in the snapshot before this one.",
+    )
+    tier_move = fields.Selection(TIER_MOVES, readonly=True)
+    abc_class = fields.Selection(
+        [("A", "A"), ("B", "B"), ("C", "C")], string="ABC Class", readonly=True
+    )
+
+    _sql_constraints = [
+        (
+            "partner_company_date_uniq",
+            "unique(partner_id, company_id, date)",
+            "One snapshot per customer, company and day.",
+        ),
+    ]

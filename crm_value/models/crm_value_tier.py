@@ -1,0 +1,156 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..analytics.pyramid import TierRule, check_rules
+
+RELATIONSHIP_LEVELS = [
+    ("basic", "Basic"),
+    ("reactive", "Reactive"),
+    ("accountable", "Accountable"),
+    ("proactive", "Proactive"),
+    ("partnership", "Partnership"),
+]
+
+
+class CrmValueTier(models.Model):
+    """A layer of the customer pyramid; how a customer wins it is data here."""
+
+    _name = "crm.value.tier"
+    _description = "Customer Value Tier"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Stable code used by rules and reports.")
+    sequence = fields.Integer(
+        default=10, help="Tiers are tried in this order; the first rule met wins."
+    )
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    description = fields.Text(
+        translate=True, help="Who these customers are and how to treat them."
+    )
+    relationship_level = fields.Selection(
+        RELATIONSHIP_LEVELS,
+        required=True,
+        default="reactive",
+        help="Basic: sell and never contact again. Reactive: invite feedback. "
+        "Accountable: call after the sale. Proactive: keep in touch with "
+        "suggestions and offers. Partnership: work with the customer on their "
+        "success.",
+    )
+    pricelist_id = fields.Many2one("product.pricelist", check_company=True)
+    company_id = fields.Many2one(
+        "res.company", help="Leave empty to use the tier in every company."
+    )
+    rule_type = fields.Selection(
+        [
+            ("profit_share", "Top customers making up X% of total profit"),
+            ("customer_share", "Top X% of customers by profit"),
+            ("profit_min", "Net profit at least"),
+            ("profit_max", "Net profit at most"),
+        ],
+        string="Won By",
+        required=True,
+        default="profit_share",
+    )
+    threshold = fields.Float(
+        required=True,
+        help="A percentage for the share rules, an amount in company currency "
+        "for the profit rules.",
+    )
+    partner_count = fields.Integer(compute="_compute_partner_count")
+
+    _sql_constraints = [
+        (
+            "code_company_uniq",
+            "unique(code, company_id)",
+            "A tier code must be unique.",
+        ),
+    ]
+
+    def _compute_partner_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("value_tier_id", "in", self.ids)], ["value_tier_id"], ["__count"]
+            )
+        )
+        for tier in self:
+            tier.partner_count = counts.get(tier, 0)
+
+    @api.model
+    def _get_company_tiers(self, company):
+        """Active tiers that apply to `company`, in the order they are tried."""
+        return self.search(
+            [("company_id", "in", (False, company.id))], order="sequence, id"
+        )
+
+    @api.constrains("rule_type", "threshold", "sequence", "active", "company_id")
+    def _check_rules(self):
+        self._check_rules_of(self._companies_concerned())
+
+    def unlink(self):
+        companies = self._companies_concerned()
+        result = super().unlink()
+        self._check_rules_of(companies)
+        return result
+
+    def _companies_concerned(self):
+        if all(tier.company_id for tier in self):
+            return self.mapped("company_id")
+        return self.env["res.company"].sudo().search([])
+
+    def _check_rules_of(self, companies, whole_set=None):
+        # While modules load, tiers arrive one by one: check each rule alone,
+        # and the whole set at the end of the data file (_check_all_rules).
+        if whole_set is None:
+            whole_set = self.env.registry.ready
+        for company in companies:
+            tiers = self._get_company_tiers(company)
+            problems = check_rules([TierRule(t.rule_type, t.threshold) for t in tiers])
+            if not whole_set:
+                problems = [p for p in problems if p.index is not None]
+            if problems:
+                raise ValidationError(self._describe_problem(tiers, problems[0]))
+
+    @api.model
+    def _check_all_rules(self):
+        """Check every company's tier set as a whole (called after data loads)."""
+        self._check_rules_of(self.env["res.company"].sudo().search([]), whole_set=True)
+
+    def _describe_problem(self, tiers, problem):
+        _ = self.env._
+        tier = tiers[problem.index] if problem.index is not None else None
+        if problem.code == "percent_range":
+            return _(
+                "Tier %(tier)s: a percentage must be above 0 and at most 100, "
+                "not %(value)s.",
+                tier=tier.name,
+                value=tier.threshold,
+            )
+        if problem.code == "overlap":
+            return _(
+                "Tier %(tier)s can never be won: its threshold %(value)s does not go "
+                "past the tier before it with the same rule. Raise the percentage "
+                "(or lower the amount) or change the order of the tiers.",
+                tier=tier.name,
+                value=tier.threshold,
+            )
+        if problem.code == "gap_positive":
+            return _(
+                "Some profitable customers would get no tier: one tier must take "
+                "every remaining customer with positive profit (a share rule at "
+                "100%, or net profit at least 0)."
+            )
+        return _(
+            "Loss-making customers would get no tier: one tier must take every "
+            "customer with a net profit of zero or less (net profit at most 0)."
+        )
+
+    def action_open_partners(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_value.res_partner_action_customer_value"
+        )
+        action["domain"] = [("value_tier_id", "=", self.id)]
+        action["context"] = {}
+        return action

@@ -1,0 +1,59 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    value_window_months = fields.Integer(
+        string="Analysis Window (months)",
+        default=12,
+        help="Customer value figures are computed over this many months up to "
+        "today, beside the figures over the whole history.",
+    )
+    value_handling_cost = fields.Monetary(
+        string="Handling Cost per Order",
+        currency_field="currency_id",
+        help="Cost of handling one confirmed sales order, counted in each "
+        "customer's cost to serve.",
+    )
+    value_ranking_basis = fields.Selection(
+        [
+            ("window", "Net profit over the analysis window"),
+            ("lifetime", "Net profit over the whole history"),
+        ],
+        string="Rank Customers On",
+        default="window",
+        required=True,
+    )
+    value_abc_a_percent = fields.Float(
+        string="ABC: Class A up to (%)",
+        default=80.0,
+        help="Customers making up this share of cumulative profit are class A.",
+    )
+    value_abc_b_percent = fields.Float(
+        string="ABC: Class B up to (%)",
+        default=95.0,
+        help="Customers after class A, up to this share of cumulative profit, "
+        "are class B; the rest are class C.",
+    )
+    value_last_full_recompute = fields.Date(
+        readonly=True,
+        help="Day of the last nightly recompute of every customer.",
+    )
+
+    @api.constrains("value_window_months", "value_abc_a_percent", "value_abc_b_percent")
+    def _check_value_settings(self):
+        for company in self:
+            if company.value_window_months < 1:
+                raise ValidationError(
+                    self.env._("The analysis window must be at least one month.")
+                )
+            if not 0 < company.value_abc_a_percent < company.value_abc_b_percent <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "ABC thresholds must satisfy 0 < A < B <= 100 (%(a)s, %(b)s).",
+                        a=company.value_abc_a_percent,
+                        b=company.value_abc_b_percent,
+                    )
+                )

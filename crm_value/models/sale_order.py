@@ -1,0 +1,28 @@
+from odoo import api, fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    value_tier_id = fields.Many2one(
+        "crm.value.tier",
+        string="Customer Tier",
+        compute="_compute_value_tier_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+        help="The customer's value tier: follows the customer while the order is "
+        "a quotation, and keeps the tier it had when the order was confirmed.",
+    )
+    value_tier_color = fields.Integer(related="value_tier_id.color")
+
+    @api.depends(
+        "partner_id", "company_id", "partner_id.commercial_partner_id.value_tier_id"
+    )
+    def _compute_value_tier_id(self):
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                continue  # confirmed: keep the tier of the day it was confirmed
+            customer = order.partner_id.commercial_partner_id
+            order.value_tier_id = customer.with_company(order.company_id).value_tier_id
