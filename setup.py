@@ -46,7 +46,7 @@ setup(
     package_dir=package_dir,
     package_data=package_data,
     # Python packages the addons import (Odoo itself is not on PyPI).
-    install_requires=[],
+    install_requires=["numpy", "scipy"],
     classifiers=[
         "Framework :: Odoo",
         "Framework :: Odoo :: 18.0",

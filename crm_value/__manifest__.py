@@ -7,7 +7,7 @@
     "author": "Customer Value CRM",
     "license": "LGPL-3",
     "depends": ["sale_management", "sale_margin", "sale_stock", "stock_account"],
-    "external_dependencies": {"python": []},
+    "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
         "security/crm_value_security.xml",
         "security/ir.model.access.csv",
@@ -21,6 +21,7 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "demo": ["demo/crm_value_demo.xml"],
     "application": True,
     "installable": True,
 }

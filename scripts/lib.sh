@@ -68,11 +68,13 @@ ensure_venv() {
     fi
     local stamp=$VENV/.requirements.sha
     local want
-    want=$(cat "$REPO/requirements.txt" "$REPO/setup.py" "$ODOO_SRC/odoo/release.py" | sha1sum | cut -d' ' -f1)
+    want=$(cat "$REPO"/requirements*.txt "$REPO/setup.py" "$ODOO_SRC/odoo/release.py" | sha1sum | cut -d' ' -f1)
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         say "installing Odoo 18's Python requirements and this project"
         "$VENV/bin/pip" install --disable-pip-version-check -r "$REPO/requirements.txt" \
             >"$VENV/pip.log" 2>&1 || { tail -30 "$VENV/pip.log"; die "pip install failed (log: $VENV/pip.log)"; }
+        "$VENV/bin/pip" install --disable-pip-version-check --no-deps -r "$REPO/requirements-data.txt" \
+            >>"$VENV/pip.log" 2>&1 || { tail -30 "$VENV/pip.log"; die "pip install of the data sets failed"; }
         "$VENV/bin/pip" install --disable-pip-version-check --no-build-isolation --no-deps -e "$REPO" \
             >>"$VENV/pip.log" 2>&1 || { tail -30 "$VENV/pip.log"; die "pip install -e . failed"; }
         echo "$want" > "$stamp"

@@ -28,6 +28,9 @@ if ! addons_installed "$DB"; then
     odoo_bin -d "$DB" -i "$ADDONS" --load-language=zh_CN --stop-after-init \
         --logfile="$RUN_DIR/install.log" --log-level=warn \
         || { tail -40 "$RUN_DIR/install.log"; die "installing the addons failed (log: $RUN_DIR/install.log)"; }
+    if grep -E " (ERROR|CRITICAL) |failed to install" "$RUN_DIR/install.log"; then
+        die "installing the addons logged errors (log: $RUN_DIR/install.log)"
+    fi
 fi
 
 if server_running; then

@@ -18,7 +18,7 @@ rm -rf "$RUN_DIR/data/filestore/$DB"
 odoo_bin -d "$DB" -i "$ADDONS" --load-language=zh_CN --stop-after-init \
     --logfile="$RUN_DIR/test-install.log" --log-level=warn \
     || { tail -40 "$RUN_DIR/test-install.log"; die "installing the addons failed (log: $RUN_DIR/test-install.log)"; }
-if grep -E " (ERROR|CRITICAL) " "$RUN_DIR/test-install.log"; then
+if grep -E " (ERROR|CRITICAL) |failed to install" "$RUN_DIR/test-install.log"; then
     die "installing the addons logged errors (log: $RUN_DIR/test-install.log)"
 fi
 

@@ -1,13 +1,12 @@
-from . import (
-    account_move,
-    crm_value_engine,
-    crm_value_queue,
-    crm_value_snapshot,
-    crm_value_tier,
-    mail_activity_type,
-    res_company,
-    res_config_settings,
-    res_partner,
-    sale_order,
-    stock_picking,
-)
+from . import res_company
+from . import res_config_settings
+from . import mail_activity_type
+from . import crm_value_tier
+from . import crm_value_snapshot
+from . import crm_value_queue
+from . import crm_value_engine
+from . import crm_value_demo
+from . import res_partner
+from . import sale_order
+from . import account_move
+from . import stock_picking

@@ -75,11 +75,12 @@ class CrmValueEngine(models.AbstractModel):
             if auto_commit:
                 # Safe: a batch is complete (its snapshots written, its queue
                 # rows gone); a crash later resumes from the queue.
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         for company in touched:
             self._rank_company(company)
             if auto_commit:
-                self.env.cr.commit()  # Safe: each company's ranking is whole.
+                # Safe: each company's ranking is whole.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _recompute_partners(self, company, partner_ids):

@@ -20,7 +20,7 @@ class CrmValueSnapshot(models.Model):
 
     _name = "crm.value.snapshot"
     _description = "Customer Value Snapshot"
-    _order = "date desc, net_profit desc, id"
+    _order = "date desc, id desc"
     _rec_name = "partner_id"
 
     date = fields.Date(required=True, index=True, readonly=True)
@@ -77,10 +77,9 @@ class CrmValueSnapshot(models.Model):
         string="Average Days to Pay", aggregator="avg", readonly=True
     )
 
-    tier_id = fields.Many2one("crm.value.tier", string="Tier", readonly=True)
+    tier_id = fields.Many2one("crm.value.tier", readonly=True)
     previous_tier_id = fields.Many2one(
         "crm.value.tier",
-        string="Previous Tier",
         readonly=True,
         help="The tier in the snapshot before this one.",
     )

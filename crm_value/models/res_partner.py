@@ -34,7 +34,6 @@ class ResPartner(models.Model):
 
     value_tier_id = fields.Many2one(
         "crm.value.tier",
-        string="Value Tier",
         company_dependent=True,
         tracking=True,
         help="The customer's layer of the customer pyramid in this company, from "

@@ -62,6 +62,31 @@ class TestInstall(BaseCommon):
             )
             self.assertIn(customer, found)
 
+    def test_each_group_opens_tiers_and_tier_movements(self):
+        for user in (self.value_user, self.value_manager):
+            tiers = open_action(self.env, "crm_value.crm_value_tier_action", user)
+            self.assertIn(self.env.ref("crm_value.tier_platinum"), tiers)
+            open_action(self.env, "crm_value.crm_value_snapshot_action_movement", user)
+
+    def test_managers_open_the_profit_analysis(self):
+        for xmlid in (
+            "crm_value.crm_value_snapshot_action_analysis",
+            "crm_value.crm_value_snapshot_action_pareto",
+        ):
+            open_action(self.env, xmlid, self.value_manager)
+        analysis = self.env.ref("crm_value.menu_profit_analysis")
+        self.assertNotIn(
+            analysis.id,
+            self.env["ir.ui.menu"].with_user(self.value_user)._visible_menu_ids(),
+        )
+
+    def test_access_rights_per_group(self):
+        tier = self.env["crm.value.tier"]
+        self.assertTrue(tier.with_user(self.value_user).has_access("read"))
+        self.assertFalse(tier.with_user(self.value_user).has_access("write"))
+        self.assertTrue(tier.with_user(self.value_manager).has_access("write"))
+        self.assertFalse(tier.with_user(self.employee).has_access("read"))
+
     def test_top_menu_is_translated_to_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"].search(
