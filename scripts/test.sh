@@ -15,7 +15,7 @@ write_config "$DB"
 say "creating a fresh test database $DB with the three addons"
 dropdb --if-exists "$DB"
 rm -rf "$RUN_DIR/data/filestore/$DB"
-odoo_bin -d "$DB" -i "$ADDONS" --load-language=zh_CN --stop-after-init \
+odoo_bin -d "$DB" -i "$ADDONS" --stop-after-init \
     --logfile="$RUN_DIR/test-install.log" --log-level=warn \
     || { tail -40 "$RUN_DIR/test-install.log"; die "installing the addons failed (log: $RUN_DIR/test-install.log)"; }
 if grep -E " (ERROR|CRITICAL) |failed to install" "$RUN_DIR/test-install.log"; then

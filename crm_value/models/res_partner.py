@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 MANAGER = "crm_value.group_crm_value_manager"
 USER = "crm_value.group_crm_value_user"
@@ -27,6 +28,15 @@ AMOUNT_FIGURES = (
     "lifetime_margin_percent",
     "overdue_amount",
 )
+
+
+def _search_snapshot(column):
+    """Field search on the column of the partner's current snapshot."""
+
+    def search_current_snapshot(partners, operator, value):
+        return partners._search_on_current_snapshot(column, operator, value)
+
+    return search_current_snapshot
 
 
 class ResPartner(models.Model):
@@ -66,20 +76,28 @@ class ResPartner(models.Model):
     value_order_count = fields.Integer(
         string="Orders (window)",
         compute="_compute_value_public",
+        search=_search_snapshot("order_count"),
         help="Confirmed sales orders over the analysis window.",
     )
     value_lifetime_order_count = fields.Integer(
-        string="Orders (all time)", compute="_compute_value_public"
+        string="Orders (all time)",
+        compute="_compute_value_public",
+        search=_search_snapshot("lifetime_order_count"),
     )
     value_first_sale_date = fields.Date(
-        string="First Sale", compute="_compute_value_public"
+        string="First Sale",
+        compute="_compute_value_public",
+        search=_search_snapshot("first_sale_date"),
     )
     value_last_sale_date = fields.Date(
-        string="Last Sale", compute="_compute_value_public"
+        string="Last Sale",
+        compute="_compute_value_public",
+        search=_search_snapshot("last_sale_date"),
     )
     value_avg_days_to_pay = fields.Float(
         string="Average Days to Pay",
         compute="_compute_value_public",
+        search=_search_snapshot("avg_days_to_pay"),
         digits=(16, 1),
         help="Days from invoice date to full payment, weighted by invoice amount, "
         "over the invoices of the analysis window.",
@@ -91,6 +109,7 @@ class ResPartner(models.Model):
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("revenue"),
         help="Posted customer invoices minus credit notes, untaxed, product lines, "
         "in company currency, over the analysis window.",
     )
@@ -99,6 +118,7 @@ class ResPartner(models.Model):
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("cogs"),
         help="Stock valuation of the goods delivered, less returns; for products "
         "without stock valuation, the order line cost times the invoiced quantity.",
     )
@@ -107,6 +127,7 @@ class ResPartner(models.Model):
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("discount"),
         help="List price times quantity minus the invoiced amount, on discounted lines.",
     )
     value_cost_to_serve = fields.Monetary(
@@ -114,6 +135,7 @@ class ResPartner(models.Model):
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("cost_to_serve"),
         help="Handling cost per confirmed order plus the cost of completed "
         "activities by type.",
     )
@@ -122,12 +144,14 @@ class ResPartner(models.Model):
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("net_profit"),
         help="Revenue minus cost of goods minus cost to serve.",
     )
     value_margin_percent = fields.Float(
         string="Margin (%)",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("margin_percent"),
         digits=(16, 1),
     )
     value_lifetime_revenue = fields.Monetary(
@@ -135,35 +159,41 @@ class ResPartner(models.Model):
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("lifetime_revenue"),
     )
     value_lifetime_cogs = fields.Monetary(
         string="Cost of Goods (all time)",
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("lifetime_cogs"),
     )
     value_lifetime_discount = fields.Monetary(
         string="Discounts Granted (all time)",
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("lifetime_discount"),
     )
     value_lifetime_cost_to_serve = fields.Monetary(
         string="Cost to Serve (all time)",
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("lifetime_cost_to_serve"),
     )
     value_lifetime_net_profit = fields.Monetary(
         string="Net Profit (all time)",
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("lifetime_net_profit"),
     )
     value_lifetime_margin_percent = fields.Float(
         string="Margin (%) (all time)",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("lifetime_margin_percent"),
         digits=(16, 1),
     )
     value_overdue_amount = fields.Monetary(
@@ -171,6 +201,7 @@ class ResPartner(models.Model):
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
+        search=_search_snapshot("overdue_amount"),
         help="Open receivable past its due date, today.",
     )
 
@@ -199,6 +230,24 @@ class ResPartner(models.Model):
         )
         by_commercial = {row["partner_id"][0]: row for row in rows}
         return {p.id: by_commercial.get(p.commercial_partner_id.id, {}) for p in self}
+
+    def _search_on_current_snapshot(self, column, operator, value):
+        """Partners (and their contacts) whose current snapshot in this company
+        matches; partners never computed have no snapshot and match nothing.
+        Manager-only amounts stay manager-only: searching on them is refused."""
+        Snapshot = self.env["crm.value.snapshot"]
+        Snapshot.check_field_access_rights("read", [column])
+        domain = [
+            ("is_current", "=", True),
+            ("company_id", "=", self.env.company.id),
+            (column, operator, value),
+        ]
+        partners = (
+            Snapshot.sudo()
+            ._search(domain)
+            .subselect(SQL.identifier("crm_value_snapshot", "partner_id"))
+        )
+        return [("commercial_partner_id", "in", partners)]
 
     @api.depends_context("company")
     def _compute_value_public(self):
