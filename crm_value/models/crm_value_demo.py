@@ -23,13 +23,24 @@ class CrmValueDemo(models.AbstractModel):
             200,
             20,
         ),
+        ("demo_customer_jade", [("demo_product_training", 1, 600.0, 0.0)], 150, 15),
+        ("demo_customer_jade", [("demo_product_training", 1, 600.0, 0.0)], 120, 18),
         ("demo_customer_jade", [("demo_product_oolong", 40, 80.0, 0.0)], 90, 25),
+        ("demo_customer_jade", [("demo_product_training", 1, 600.0, 0.0)], 60, 12),
         ("demo_customer_jade", [("demo_product_rice", 50, 45.0, 0.0)], 30, 15),
+        ("demo_customer_jade", [("demo_product_training", 1, 600.0, 0.0)], 8, None),
         ("demo_customer_westlake", [("demo_product_oolong", 30, 80.0, 5.0)], 150, 30),
+        ("demo_customer_westlake", [("demo_product_training", 1, 600.0, 0.0)], 100, 35),
         ("demo_customer_westlake", [("demo_product_rice", 40, 45.0, 0.0)], 45, None),
         ("demo_customer_pearl", [("demo_product_rice", 60, 45.0, 0.0)], 120, 40),
-        ("demo_customer_panda", [("demo_product_oolong", 8, 80.0, 0.0)], 100, 10),
+        ("demo_customer_pearl", [("demo_product_rice", 20, 45.0, 0.0)], 20, None),
+        # A regular who went quiet: three orders, then nothing for eight months.
+        ("demo_customer_panda", [("demo_product_oolong", 5, 80.0, 0.0)], 330, 10),
+        ("demo_customer_panda", [("demo_product_oolong", 5, 80.0, 0.0)], 300, 10),
+        ("demo_customer_panda", [("demo_product_oolong", 5, 80.0, 0.0)], 270, 10),
+        ("demo_customer_panda", [("demo_product_oolong", 8, 80.0, 0.0)], 240, 10),
         ("demo_customer_garden", [("demo_product_rice", 10, 45.0, 0.0)], 60, 75),
+        ("demo_customer_garden", [("demo_product_training", 1, 600.0, 0.0)], 15, None),
         ("demo_customer_bargain", [("demo_product_oolong", 20, 80.0, 50.0)], 80, None),
     ]
 
@@ -89,7 +100,7 @@ class CrmValueDemo(models.AbstractModel):
         customers = self.env["res.partner"].search([("customer_rank", ">", 0)])
         engine = self.env["crm.value.engine"]
         engine._recompute_partners(company, customers.commercial_partner_id.ids)
-        engine._rank_company(company)
+        engine._refresh_company(company)
 
     def _receive(self, product, receipts):
         stock = (

@@ -3,11 +3,13 @@ import threading
 from collections import defaultdict
 from decimal import Decimal
 
+import numpy as np
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..analytics import bgnbd, clv, gamma_gamma, rfm, value_matrix
 from ..analytics.pyramid import TierRule, abc_classes, assign_tiers
 
 _logger = logging.getLogger(__name__)
@@ -23,6 +25,7 @@ SIDE_BY_SIDE = (
     "order_count",
 )
 ADDED_UP = ("cogs", "lifetime_cogs")
+MERGED_DATES = {"first_sale_date": min, "last_sale_date": max}
 SNAPSHOT_COLUMNS = (
     *SIDE_BY_SIDE,
     *(f"lifetime_{name}" for name in SIDE_BY_SIDE),
@@ -77,7 +80,7 @@ class CrmValueEngine(models.AbstractModel):
                 # rows gone); a crash later resumes from the queue.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         for company in touched:
-            self._rank_company(company)
+            self._refresh_company(company)
             if auto_commit:
                 # Safe: each company's ranking is whole.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -193,14 +196,19 @@ class CrmValueEngine(models.AbstractModel):
 
     @staticmethod
     def _merge_figures(figure, values):
-        """Cost of goods comes from two sources (valued stock, other lines) and
-        adds up; every other figure has one source."""
+        """Merge one source's figures: cost of goods comes from two sources
+        (valued stock, other lines) and adds up; sale dates come from orders
+        and invoices (some are invoiced without an order): earliest, latest."""
         for name, value in values.items():
             if value is None:
                 continue
             if isinstance(value, Decimal):
                 value = float(value)
-            figure[name] = figure[name] + value if name in ADDED_UP else value
+            if name in ADDED_UP:
+                value += figure[name]
+            elif name in MERGED_DATES and figure[name]:
+                value = MERGED_DATES[name](value, figure[name])
+            figure[name] = value
 
     def _fetch_by_partner(self, query):
         self.env.cr.execute(query)
@@ -221,7 +229,11 @@ class CrmValueEngine(models.AbstractModel):
                    SUM(d.amount) FILTER (WHERE m.invoice_date >= %(date_from)s) AS discount,
                    SUM(d.amount) AS lifetime_discount,
                    SUM(c.amount) FILTER (WHERE m.invoice_date >= %(date_from)s) AS cogs,
-                   SUM(c.amount) AS lifetime_cogs
+                   SUM(c.amount) AS lifetime_cogs,
+                   MIN(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice')
+                       AS first_sale_date,
+                   MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice')
+                       AS last_sale_date
               FROM account_move_line l
               JOIN account_move m ON m.id = l.move_id
               LEFT JOIN product_product pp ON pp.id = l.product_id
@@ -497,9 +509,7 @@ class CrmValueEngine(models.AbstractModel):
         )
         Partner = self.env["res.partner"].with_company(company)
         partners = Partner.browse([row[1] for row in rows])
-        locked = {
-            p.id: p.value_tier_id.id for p in partners.sudo() if p.value_tier_locked
-        }
+        locked = {p.id: p.value_tier_id.id for p in partners if p.value_tier_locked}
         position = {tier.id: index for index, tier in enumerate(tiers)}
         assigned = []
         for (snapshot_id, pid, _profit, previous), index, abc in zip(
@@ -577,5 +587,215 @@ class CrmValueEngine(models.AbstractModel):
                 by_abc[abc or False].append(partner.id)
         for tier_id, ids in by_tier.items():
             Partner.browse(ids).write({"value_tier_id": tier_id})
+        if Partner.env.company.value_apply_tier_pricelist:
+            self._apply_tier_pricelists(Partner, by_tier)
         for abc, ids in by_abc.items():
             Partner.browse(ids).write({"value_abc_class": abc})
+
+    @api.model
+    def _apply_tier_pricelists(self, Partner, partner_ids_by_tier):
+        """Give customers who changed tier their new tier's pricelist, unless a
+        manager pinned the customer's pricelist."""
+        Tier = self.env["crm.value.tier"]
+        for tier_id, ids in partner_ids_by_tier.items():
+            pricelist = Tier.browse(tier_id).pricelist_id
+            partners = (
+                Partner.browse(ids)
+                .sudo()
+                .filtered(lambda p: not p.value_pricelist_pinned)
+            )
+            if pricelist and partners:
+                partners.write({"property_product_pricelist": pricelist.id})
+
+    # ------------------------------------------------------------------
+    # Scores over the whole company: RFM, CLV, value matrix and vector
+    # ------------------------------------------------------------------
+    @api.model
+    def _refresh_company(self, company):
+        """Everything computed over all the company's customers at once."""
+        self._score_company(company)
+        self._rank_company(company)
+
+    @api.model
+    def _score_company(self, company):
+        """RFM scores and segments, P(alive), expected orders, lifetime value,
+        value matrix and value vector of every current customer: one BG/NBD and
+        one Gamma-Gamma fit per company, written to the current snapshots."""
+        self.env.flush_all()
+        cr, today = self.env.cr, fields.Date.context_today(self)
+        cr.execute(
+            SQL(
+                """
+            SELECT id, partner_id, first_sale_date, last_sale_date,
+                   GREATEST(lifetime_order_count, 1), net_profit, lifetime_net_profit
+              FROM crm_value_snapshot
+             WHERE company_id = %s AND is_current AND first_sale_date IS NOT NULL
+             ORDER BY id
+            """,
+                company.id,
+            )
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return
+        ids, partner_ids, first, last, purchases, profit, lifetime_profit = zip(
+            *rows, strict=True
+        )
+        purchases = np.array(purchases, dtype=float)
+        profit = np.array(profit, dtype=float)
+        lifetime_profit = np.array(lifetime_profit, dtype=float)
+        recency_days = np.array([(today - day).days for day in last], dtype=float)
+        scores = rfm.rfm_scores(np.maximum(recency_days, 0), purchases, profit)
+        grid = self.env["crm.value.rfm.segment"]._get_grid()
+        segments = [
+            grid.get((int(r), int(f))) for r, f in zip(*scores[:2], strict=True)
+        ]
+        # BG/NBD convention, in days: repeat purchases, age at last, age now.
+        frequency = purchases - 1
+        age_at_last = np.array(
+            [(b - a).days for a, b in zip(first, last, strict=True)], dtype=float
+        )
+        recency = np.where(frequency > 0, np.maximum(age_at_last, 0), 0.0)
+        age = np.maximum(
+            np.array([(today - a).days for a in first], dtype=float), recency
+        )
+        average = lifetime_profit / purchases
+        p_alive, expected, future = self._predict(
+            company, frequency, recency, age, average
+        )
+        rate = company.value_discount_rate / 100.0
+        middle_age = (age - recency / 2) / clv.DAYS_PER_MONTH
+        historical = clv.historical_value(
+            lifetime_profit, np.maximum(middle_age, 0), rate
+        )
+        lifetime = historical + future
+        quadrants = value_matrix.quadrants(profit, future, company.value_matrix_split)
+        economic = value_matrix.percentile_scale(profit)
+        breadth = self._get_categories_bought_by_partner(company, partner_ids)
+        functional = value_matrix.percentile_scale(
+            [breadth.get(p, 0) for p in partner_ids]
+        )
+        satisfaction = self._get_satisfaction_by_partner(company, partner_ids)
+        psychological = np.array([satisfaction.get(p, 0.5) for p in partner_ids])
+        score = value_matrix.value_score(economic, functional, psychological)
+        deciles = value_matrix.deciles(lifetime)
+        values = zip(
+            ids,
+            *scores,
+            segments,
+            p_alive,
+            expected,
+            historical,
+            future,
+            lifetime,
+            deciles,
+            quadrants,
+            economic,
+            functional,
+            psychological,
+            score,
+            strict=True,
+        )
+        cr.execute(
+            SQL(
+                """
+            UPDATE crm_value_snapshot s
+               SET rfm_recency = v.r, rfm_frequency = v.f, rfm_monetary = v.m,
+                   rfm_segment_id = v.segment, p_alive = v.p_alive,
+                   expected_orders = v.expected, clv_historical = v.historical,
+                   clv_future = v.future, clv = v.clv, clv_decile = v.decile,
+                   quadrant = v.quadrant, value_economic = v.economic,
+                   value_functional = v.functional,
+                   value_psychological = v.psychological, value_score = v.score
+              FROM (VALUES %s) AS v(id, r, f, m, segment, p_alive, expected,
+                   historical, future, clv, decile, quadrant, economic, functional,
+                   psychological, score)
+             WHERE s.id = v.id
+            """,
+                SQL(", ").join(
+                    SQL(
+                        "(%s, %s, %s, %s, %s::int, %s::float, %s, %s, %s, %s, %s, %s, "
+                        "%s, %s, %s, %s)",
+                        row[0],
+                        *(int(x) for x in row[1:4]),
+                        row[4],
+                        *(None if x is None else float(x) for x in row[5:10]),
+                        int(row[10]),
+                        row[11],
+                        *(float(x) for x in row[12:]),
+                    )
+                    for row in values
+                ),
+            )
+        )
+        self.env["crm.value.snapshot"].invalidate_model()
+
+    @api.model
+    def _predict(self, company, frequency, recency, age, average):
+        """P(alive), expected orders in 12 months and discounted future profit
+        over the company's horizon. Without enough repeat buyers to fit the
+        models, nothing is predicted (P(alive) unknown, no future profit)."""
+        size = len(frequency)
+        nothing = ([None] * size, np.zeros(size), np.zeros(size))
+        if np.count_nonzero(frequency > 0) < 2:
+            return nothing
+        try:
+            purchases_model = bgnbd.fit_bgnbd(frequency, recency, age)
+        except ValueError as error:
+            _logger.warning(
+                "customer value: no BG/NBD fit for %s: %s", company.name, error
+            )
+            return nothing
+        p_alive = purchases_model.p_alive(frequency, recency, age)
+        expected = purchases_model.expected_purchases(365.25, frequency, recency, age)
+        repeat_profitable = (frequency > 0) & (average > 0)
+        spend = average.copy()
+        if np.count_nonzero(repeat_profitable) >= 2:
+            spend_model = gamma_gamma.fit_gamma_gamma(
+                frequency[repeat_profitable], average[repeat_profitable]
+            )
+            # The model shrinks a profitable customer's average toward the
+            # population's (a one-off buyer gets the population's); customers
+            # who made no profit keep their own average, zero or a loss.
+            profitable = average > 0
+            spend[profitable] = spend_model.expected_spend(
+                frequency[profitable],
+                np.where(frequency[profitable] > 0, average[profitable], 1.0),
+            )
+        months = company.value_clv_horizon_months
+        monthly = clv.monthly_purchases(
+            purchases_model, frequency, recency, age, months, clv.DAYS_PER_MONTH
+        )
+        rate = company.value_discount_rate / 100.0
+        discount = (1.0 + rate) ** -np.arange(1, months + 1)
+        return p_alive, expected, (discount @ monthly) * spend
+
+    @api.model
+    def _get_categories_bought_by_partner(self, company, partner_ids):
+        """{partner id: number of product categories ever invoiced}: the
+        breadth of what the customer relies on us for (functional value)."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT m.commercial_partner_id, COUNT(DISTINCT pt.categ_id)
+              FROM account_move_line l
+              JOIN account_move m ON m.id = l.move_id
+              JOIN product_product pp ON pp.id = l.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE m.company_id = %s AND m.state = 'posted'
+               AND m.move_type = 'out_invoice' AND l.display_type = 'product'
+               AND m.commercial_partner_id IN %s
+             GROUP BY 1
+            """,
+                company.id,
+                tuple(partner_ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _get_satisfaction_by_partner(self, company, partner_ids):
+        """{partner id: satisfaction 0-1} for the psychological axis of the
+        value vector; customers left out count as neutral (0.5). Extended by
+        the addon that surveys satisfaction."""
+        return {}

@@ -11,6 +11,14 @@ TIER_MOVES = [
 ]
 
 
+QUADRANTS = [
+    ("strategic", "Strategic: high value, high potential"),
+    ("maintain", "Maintain: high value, low potential"),
+    ("develop", "Develop: low value, high potential"),
+    ("low", "Low value: low value, low potential"),
+]
+
+
 class CrmValueSnapshot(models.Model):
     """A customer's value figures and tier as computed on one day, per company.
 
@@ -87,6 +95,55 @@ class CrmValueSnapshot(models.Model):
     abc_class = fields.Selection(
         [("A", "A"), ("B", "B"), ("C", "C")], string="ABC Class", readonly=True
     )
+
+    # Scores over all the company's current customers (one model fit per run).
+    rfm_recency = fields.Integer(string="R", readonly=True, help="Recency score, 1-5.")
+    rfm_frequency = fields.Integer(
+        string="F", readonly=True, help="Frequency score, 1-5."
+    )
+    rfm_monetary = fields.Integer(
+        string="M", readonly=True, help="Monetary score, 1-5."
+    )
+    rfm_segment_id = fields.Many2one("crm.value.rfm.segment", readonly=True)
+    p_alive = fields.Float(
+        string="P(alive)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="Probability that the customer still buys from you (BG/NBD).",
+    )
+    expected_orders = fields.Float(
+        readonly=True,
+        aggregator="sum",
+        digits=(16, 2),
+        help="Orders the customer is expected to place in the next 12 months.",
+    )
+    clv_historical = fields.Monetary(
+        string="Historical CLV", groups=MANAGER, aggregator="sum", readonly=True
+    )
+    clv_future = fields.Monetary(
+        string="Future CLV", groups=MANAGER, aggregator="sum", readonly=True
+    )
+    clv = fields.Monetary(
+        string="Lifetime Value", groups=MANAGER, aggregator="sum", readonly=True
+    )
+    clv_decile = fields.Integer(
+        string="CLV Decile",
+        readonly=True,
+        aggregator=None,
+        help="10: the tenth of customers with the highest lifetime value.",
+    )
+    quadrant = fields.Selection(QUADRANTS, string="Value Matrix", readonly=True)
+    value_economic = fields.Float(
+        string="Economic Value", readonly=True, digits=(16, 2)
+    )
+    value_functional = fields.Float(
+        string="Functional Value", readonly=True, digits=(16, 2)
+    )
+    value_psychological = fields.Float(
+        string="Psychological Value", readonly=True, digits=(16, 2)
+    )
+    value_score = fields.Float(readonly=True, aggregator="avg", digits=(16, 1))
 
     _sql_constraints = [
         (

@@ -37,17 +37,53 @@ class ResCompany(models.Model):
         help="Customers after class A, up to this share of cumulative profit, "
         "are class B; the rest are class C.",
     )
+    value_clv_horizon_months = fields.Integer(
+        string="CLV Horizon (months)",
+        default=24,
+        help="Months of future profit counted in the predicted lifetime value.",
+    )
+    value_discount_rate = fields.Float(
+        string="Monthly Discount Rate (%)",
+        default=1.0,
+        help="Rate that brings past profit to today's value and discounts "
+        "future profit, per month.",
+    )
+    value_matrix_split = fields.Selection(
+        [("median", "Median"), ("mean", "Mean")],
+        default="median",
+        required=True,
+        help="Where current value and growth potential divide into high and low.",
+    )
+    value_apply_tier_pricelist = fields.Boolean(
+        string="Apply Tier Pricelists",
+        help="When a customer changes tier, give them the tier's pricelist, "
+        "unless a manager pinned the customer's pricelist.",
+    )
     value_last_full_recompute = fields.Date(
         readonly=True,
         help="Day of the last nightly recompute of every customer.",
     )
 
-    @api.constrains("value_window_months", "value_abc_a_percent", "value_abc_b_percent")
+    @api.constrains(
+        "value_window_months",
+        "value_abc_a_percent",
+        "value_abc_b_percent",
+        "value_clv_horizon_months",
+        "value_discount_rate",
+    )
     def _check_value_settings(self):
         for company in self:
             if company.value_window_months < 1:
                 raise ValidationError(
                     self.env._("The analysis window must be at least one month.")
+                )
+            if company.value_clv_horizon_months < 0:
+                raise ValidationError(
+                    self.env._("The lifetime value horizon cannot be negative.")
+                )
+            if company.value_discount_rate <= -100:
+                raise ValidationError(
+                    self.env._("The monthly discount rate must be above -100%.")
                 )
             if not 0 < company.value_abc_a_percent < company.value_abc_b_percent <= 100:
                 raise ValidationError(

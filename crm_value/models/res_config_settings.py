@@ -19,3 +19,15 @@ class ResConfigSettings(models.TransientModel):
     value_abc_b_percent = fields.Float(
         related="company_id.value_abc_b_percent", readonly=False
     )
+    value_clv_horizon_months = fields.Integer(
+        related="company_id.value_clv_horizon_months", readonly=False
+    )
+    value_discount_rate = fields.Float(
+        related="company_id.value_discount_rate", readonly=False
+    )
+    value_matrix_split = fields.Selection(
+        related="company_id.value_matrix_split", readonly=False
+    )
+    value_apply_tier_pricelist = fields.Boolean(
+        related="company_id.value_apply_tier_pricelist", readonly=False
+    )

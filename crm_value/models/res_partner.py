@@ -2,16 +2,25 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-MANAGER = "crm_value.group_crm_value_manager"
-USER = "crm_value.group_crm_value_user"
+from .crm_value_snapshot import QUADRANTS
 
-# Partner fields read from the current snapshot: (partner field, snapshot column).
+MANAGER = "crm_value.group_crm_value_manager"
+
+# Snapshot columns shown on the partner as value_<column> (value_score as is).
 PUBLIC_FIGURES = (
     "order_count",
     "lifetime_order_count",
     "first_sale_date",
     "last_sale_date",
     "avg_days_to_pay",
+    "rfm_recency",
+    "rfm_frequency",
+    "rfm_monetary",
+    "rfm_segment_id",
+    "p_alive",
+    "expected_orders",
+    "quadrant",
+    "value_score",
 )
 AMOUNT_FIGURES = (
     "revenue",
@@ -27,7 +36,14 @@ AMOUNT_FIGURES = (
     "lifetime_net_profit",
     "lifetime_margin_percent",
     "overdue_amount",
+    "clv_historical",
+    "clv_future",
+    "clv",
 )
+
+
+def _partner_field(column):
+    return column if column.startswith("value_") else f"value_{column}"
 
 
 def _search_snapshot(column):
@@ -63,6 +79,9 @@ class ResPartner(models.Model):
         company_dependent=True,
         help="A: the customers making up the first 80% of cumulative profit, "
         "B: up to 95%, C: the rest (thresholds in the settings).",
+    )
+    value_tier_description = fields.Text(
+        related="value_tier_id.description", string="How to Treat Them"
     )
     value_relationship_level = fields.Selection(
         related="value_tier_id.relationship_level", string="Relationship Level"
@@ -103,6 +122,65 @@ class ResPartner(models.Model):
         "over the invoices of the analysis window.",
     )
     value_snapshot_count = fields.Integer(compute="_compute_value_public")
+    value_rfm_recency = fields.Integer(
+        string="RFM Recency",
+        compute="_compute_value_public",
+        search=_search_snapshot("rfm_recency"),
+        help="1-5: 5 for the customers who bought most recently.",
+    )
+    value_rfm_frequency = fields.Integer(
+        string="RFM Frequency",
+        compute="_compute_value_public",
+        search=_search_snapshot("rfm_frequency"),
+        help="1-5: 5 for the customers who order most often.",
+    )
+    value_rfm_monetary = fields.Integer(
+        string="RFM Monetary",
+        compute="_compute_value_public",
+        search=_search_snapshot("rfm_monetary"),
+        help="1-5: 5 for the customers who bring the most profit.",
+    )
+    value_rfm_segment_id = fields.Many2one(
+        "crm.value.rfm.segment",
+        string="RFM Segment",
+        compute="_compute_value_public",
+        search=_search_snapshot("rfm_segment_id"),
+    )
+    value_p_alive = fields.Float(
+        string="P(alive)",
+        compute="_compute_value_public",
+        digits=(16, 2),
+        search=_search_snapshot("p_alive"),
+        help="Probability that the customer still buys from you, from their "
+        "purchase history (BG/NBD model); empty until enough customers reorder.",
+    )
+    value_expected_orders = fields.Float(
+        string="Expected Orders (12 months)",
+        compute="_compute_value_public",
+        digits=(16, 2),
+        search=_search_snapshot("expected_orders"),
+    )
+    value_quadrant = fields.Selection(
+        QUADRANTS,
+        string="Value Matrix",
+        compute="_compute_value_public",
+        search=_search_snapshot("quadrant"),
+        help="Current value (net profit) against growth potential (predicted "
+        "future profit), each high or low.",
+    )
+    value_score = fields.Float(
+        compute="_compute_value_public",
+        digits=(16, 1),
+        search=_search_snapshot("value_score"),
+        help="0-100: the length of the value vector (economic, functional and "
+        "psychological value, each scaled by percentile).",
+    )
+    value_pricelist_pinned = fields.Boolean(
+        string="Pin Pricelist",
+        company_dependent=True,
+        groups=MANAGER,
+        help="Keep this customer's pricelist when their tier changes.",
+    )
 
     value_revenue = fields.Monetary(
         string="Revenue",
@@ -196,6 +274,31 @@ class ResPartner(models.Model):
         search=_search_snapshot("lifetime_margin_percent"),
         digits=(16, 1),
     )
+    value_clv_historical = fields.Monetary(
+        string="Historical Lifetime Value",
+        currency_field="value_currency_id",
+        groups=MANAGER,
+        compute="_compute_value_amounts",
+        search=_search_snapshot("clv_historical"),
+        help="Profit so far, brought to today's value at the monthly discount rate.",
+    )
+    value_clv_future = fields.Monetary(
+        string="Future Lifetime Value",
+        currency_field="value_currency_id",
+        groups=MANAGER,
+        compute="_compute_value_amounts",
+        search=_search_snapshot("clv_future"),
+        help="Predicted profit over the horizon (BG/NBD orders times Gamma-Gamma "
+        "profit per order), discounted to today.",
+    )
+    value_clv = fields.Monetary(
+        string="Lifetime Value",
+        currency_field="value_currency_id",
+        groups=MANAGER,
+        compute="_compute_value_amounts",
+        search=_search_snapshot("clv"),
+        help="Historical plus future lifetime value.",
+    )
     value_overdue_amount = fields.Monetary(
         string="Overdue",
         currency_field="value_currency_id",
@@ -269,7 +372,10 @@ class ResPartner(models.Model):
             partner.value_date = row.get("date")
             partner.value_snapshot_count = counts.get(partner.commercial_partner_id, 0)
             for name in PUBLIC_FIGURES:
-                partner[f"value_{name}"] = row.get(name) or False
+                value = row.get(name) or False
+                partner[_partner_field(name)] = (
+                    value[0] if isinstance(value, tuple) else value
+                )
 
     @api.depends_context("company")
     def _compute_value_amounts(self):
@@ -277,17 +383,17 @@ class ResPartner(models.Model):
         for partner in self:
             row = snapshots[partner.id]
             for name in AMOUNT_FIGURES:
-                partner[f"value_{name}"] = row.get(name) or 0.0
+                partner[_partner_field(name)] = row.get(name) or 0.0
 
     def action_recompute_value(self):
         """Recompute the value and tier of the selected customers now."""
-        if not self.env.user.has_group(USER):
+        if not self.env.user.has_group(MANAGER):
             raise AccessError(
-                self.env._("Only Customer Value users can recompute value.")
+                self.env._("Only Customer Value managers can recompute customer value.")
             )
         engine = self.env["crm.value.engine"]
         engine._recompute_partners(self.env.company, self.commercial_partner_id.ids)
-        engine._rank_company(self.env.company)
+        engine._refresh_company(self.env.company)
         return True
 
     def action_open_value_snapshots(self):

@@ -145,10 +145,19 @@ class CrmValueCommon(ValuationReconciliationTestCommon):
         self.assertEqual(returned.state, "done")
         return returned
 
-    def _invoice(self, order):
+    def _invoice(self, order, date=None):
         invoice = order._create_invoices()
+        if date:
+            invoice.invoice_date = date
         invoice.action_post()
         return invoice
+
+    def _order_on(self, customer, date, amount):
+        """A service order confirmed and invoiced on `date` (cost 30%)."""
+        order = self._sell(customer, [(self.service, 1, amount)])
+        order.date_order = date
+        self._invoice(order, date)
+        return order
 
     def _refund(self, invoice, quantity):
         """Post a credit note for `quantity` units of the invoice's first line."""
@@ -190,7 +199,7 @@ class CrmValueCommon(ValuationReconciliationTestCommon):
     def _recompute(self, *customers, company=None):
         company = company or self.company
         self.engine._recompute_partners(company, [c.id for c in customers])
-        self.engine._rank_company(company)
+        self.engine._refresh_company(company)
 
     def _snapshot(self, customer, company=None):
         return self.env["crm.value.snapshot"].search(

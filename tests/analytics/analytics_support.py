@@ -37,6 +37,7 @@ rfm = importlib.import_module(f"{PACKAGE}.rfm")
 bgnbd = importlib.import_module(f"{PACKAGE}.bgnbd")
 gamma_gamma = importlib.import_module(f"{PACKAGE}.gamma_gamma")
 clv = importlib.import_module(f"{PACKAGE}.clv")
+value_matrix = importlib.import_module(f"{PACKAGE}.value_matrix")
 
 
 def cdnow_file(name):
