@@ -67,11 +67,17 @@ class TestInstall(BaseCommon):
             tiers = open_action(self.env, "crm_value.crm_value_tier_action", user)
             self.assertIn(self.env.ref("crm_value.tier_platinum"), tiers)
             open_action(self.env, "crm_value.crm_value_snapshot_action_movement", user)
+            open_action(self.env, "crm_value.crm_value_snapshot_action_rfm", user)
+            segments = open_action(self.env, "crm_value.crm_value_rfm_segment_action", user)
+            self.assertEqual(len(segments), 10)
 
     def test_managers_open_the_profit_analysis(self):
         for xmlid in (
             "crm_value.crm_value_snapshot_action_analysis",
             "crm_value.crm_value_snapshot_action_pareto",
+            "crm_value.crm_value_snapshot_action_matrix",
+            "crm_value.crm_value_snapshot_action_clv",
+            "crm_value.crm_value_snapshot_action_at_risk",
         ):
             open_action(self.env, xmlid, self.value_manager)
         analysis = self.env.ref("crm_value.menu_profit_analysis")
