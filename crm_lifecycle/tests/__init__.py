@@ -1,1 +1,4 @@
 from . import test_install
+from . import test_lifecycle_path
+from . import test_rules
+from . import test_engine

@@ -1,0 +1,31 @@
+from odoo import api, models
+
+
+class CrmLifecycleHistory(models.Model):
+    _inherit = "crm.lifecycle.history"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        moves = super().create(vals_list)
+        moves._care_fire_stage_entered()
+        return moves
+
+    def _care_fire_stage_entered(self):
+        Plan = self.env["mail.activity.plan"]
+        plans = Plan._care_plans("stage_entered")
+        for plan in plans:
+            code = plan.care_stage_code
+            entered = self.filtered(
+                lambda move, code=code: move.stage_to_id.code == code
+            )
+            plan._care_launch(
+                [
+                    (
+                        move.partner_id,
+                        f"crm.lifecycle.history,{move.id}",
+                        move,
+                        move.date.date(),
+                    )
+                    for move in entered
+                ]
+            )

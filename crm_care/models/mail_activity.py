@@ -1,0 +1,37 @@
+from odoo import fields, models
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    care_event_id = fields.Many2one(
+        "crm.care.event",
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    care_mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Care Email",
+        help="Sent by the care scheduler when the activity falls due; the "
+        "activity is then done.",
+    )
+
+    def _care_send_due_emails(self, today):
+        """Send the care emails of the activities due by `today` and mark them
+        done; customers who opted out of emails get none."""
+        for activity in self.filtered(
+            lambda a: a.care_mail_template_id and a.date_deadline <= today
+        ):
+            customer = self.env["res.partner"].browse(activity.res_id)
+            if customer.is_blacklisted:
+                feedback = self.env._(
+                    "Email not sent: the customer opted out of emails."
+                )
+            elif not customer.email:
+                feedback = self.env._(
+                    "Email not sent: the customer has no email address."
+                )
+            else:
+                activity.care_mail_template_id.send_mail(customer.id)
+                feedback = self.env._("Email sent.")
+            activity.action_feedback(feedback=feedback)

@@ -1,0 +1,328 @@
+import calendar
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
+
+CARE_TRIGGERS = [
+    ("quotation_sent", "Quotation sent"),
+    ("order_confirmed", "Order confirmed"),
+    ("delivery_done", "Delivery done"),
+    ("invoice_paid", "Invoice paid"),
+    ("renewal", "Before a renewal date"),
+    ("birthday", "Birthday of a contact"),
+    ("purchase_anniversary", "Anniversary of the first purchase"),
+    ("tier_changed", "Value tier changed"),
+    ("stage_entered", "Lifecycle stage entered"),
+    ("periodic", "Every N months"),
+]
+# Triggers the care scheduler looks for each day; the others fire on their event.
+SCHEDULED_TRIGGERS = ("renewal", "birthday", "purchase_anniversary", "periodic")
+
+
+class MailActivityPlan(models.Model):
+    """Odoo's activity plans, launched by themselves on customer events.
+
+    A care plan applies to customers (res.partner); when its trigger fires for
+    a customer who matches its filter, its steps are scheduled on the customer,
+    once per event (see crm.care.event)."""
+
+    _inherit = "mail.activity.plan"
+
+    care_trigger = fields.Selection(
+        CARE_TRIGGERS,
+        string="Starts On",
+        help="Leave empty for a plan launched by hand.",
+    )
+    care_type = fields.Selection(
+        [
+            ("pre_sale", "Pre-sale care"),
+            ("after_sale", "After-sale care"),
+            ("retention", "Retention"),
+            ("celebration", "Celebration"),
+        ],
+    )
+    care_domain = fields.Char(
+        string="Customers",
+        default="[]",
+        help="Which customers this plan cares for, e.g. only Platinum and Gold.",
+    )
+    care_days_before = fields.Integer(
+        string="Days Before",
+        default=30,
+        help="For renewals: how many days before the renewal date.",
+    )
+    care_renewal_field = fields.Char(
+        string="Renewal Date Field",
+        default="validity_date",
+        help="Date field of the sales order holding its renewal date.",
+    )
+    care_interval_months = fields.Integer(
+        string="Every (months)", default=3, help="For periodic care."
+    )
+    care_tier_direction = fields.Selection(
+        [("any", "Up or down"), ("up", "Upgraded"), ("down", "Downgraded")],
+        string="Tier Move",
+        default="any",
+    )
+    care_stage_code = fields.Char(
+        string="Lifecycle Stage Code",
+        help="For stage entered: the code of the lifecycle stage, e.g. at_risk.",
+    )
+    care_paid_on_time_only = fields.Boolean(
+        string="Only If Paid on Time",
+        help="For invoice paid: only invoices paid by their due date.",
+    )
+    care_event_ids = fields.One2many("crm.care.event", "plan_id", string="Care Events")
+    care_event_count = fields.Integer(compute="_compute_care_event_count")
+
+    @api.depends("care_event_ids")
+    def _compute_care_event_count(self):
+        counts = dict(
+            self.env["crm.care.event"]._read_group(
+                [("plan_id", "in", self.ids)], ["plan_id"], ["__count"]
+            )
+        )
+        for plan in self:
+            plan.care_event_count = counts.get(plan, 0)
+
+    @api.constrains(
+        "care_trigger",
+        "res_model",
+        "care_domain",
+        "care_renewal_field",
+        "care_interval_months",
+    )
+    def _check_care_settings(self):
+        for plan in self.filtered("care_trigger"):
+            if plan.res_model != "res.partner":
+                raise ValidationError(
+                    self.env._(
+                        "Care plan %(plan)s must apply to contacts: its steps are "
+                        "scheduled on the customer.",
+                        plan=plan.name,
+                    )
+                )
+            try:
+                self.env["res.partner"].search_count(plan._care_domain())
+            except Exception as error:  # noqa: BLE001 - any bad domain is refused
+                raise ValidationError(
+                    self.env._(
+                        "Care plan %(plan)s: the customer filter is not valid: %(error)s",
+                        plan=plan.name,
+                        error=error,
+                    )
+                ) from error
+            if plan.care_trigger == "renewal":
+                field = self.env["sale.order"]._fields.get(
+                    plan.care_renewal_field or ""
+                )
+                if not field or field.type not in ("date", "datetime"):
+                    raise ValidationError(
+                        self.env._(
+                            "Care plan %(plan)s: sales orders have no date field %(field)s.",
+                            plan=plan.name,
+                            field=plan.care_renewal_field,
+                        )
+                    )
+            if plan.care_trigger == "periodic" and plan.care_interval_months < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Care plan %(plan)s must repeat every month or more.",
+                        plan=plan.name,
+                    )
+                )
+
+    def _care_domain(self):
+        self.ensure_one()
+        return safe_eval(self.care_domain or "[]", {"uid": self.env.uid})
+
+    # ------------------------------------------------------------------
+    # Firing
+    # ------------------------------------------------------------------
+    @api.model
+    def _care_plans(self, trigger, company=None):
+        domain = [("care_trigger", "=", trigger), ("res_model", "=", "res.partner")]
+        if company:
+            domain.append(("company_id", "in", (False, company.id)))
+        return self.search(domain)
+
+    @api.model
+    def _care_fire(self, trigger, events, company=None, plans=None):
+        """Launch the plans of `trigger` for `events`: (customer, key, document
+        or None, base date or None) tuples. Returns the care events created."""
+        created = self.env["crm.care.event"]
+        if not events:
+            return created
+        for plan in plans if plans is not None else self._care_plans(trigger, company):
+            created |= plan._care_launch(events)
+        return created
+
+    def _care_launch(self, events):
+        """Schedule this plan's steps for each event, once, on customers
+        matching the filter."""
+        self.ensure_one()
+        customers = self.env["res.partner"].browse(
+            {event[0].commercial_partner_id.id for event in events}
+        )
+        matching = customers.search([("id", "in", customers.ids), *self._care_domain()])
+        fired = self.env["crm.care.event"].search_fetch(
+            [
+                ("plan_id", "=", self.id),
+                ("partner_id", "in", matching.ids),
+                ("key", "in", [event[1] for event in events]),
+            ],
+            ["partner_id", "key"],
+        )
+        done = {(event.partner_id.id, event.key) for event in fired}
+        created = self.env["crm.care.event"]
+        for partner, key, document, base_date in events:
+            customer = partner.commercial_partner_id
+            if customer not in matching or (customer.id, key) in done:
+                continue
+            done.add((customer.id, key))
+            created |= self._care_schedule(customer, key, document, base_date)
+        return created
+
+    def _care_schedule(self, customer, key, document, base_date):
+        base_date = base_date or fields.Date.context_today(self)
+        event = self.env["crm.care.event"].create(
+            {
+                "plan_id": self.id,
+                "partner_id": customer.id,
+                "key": key,
+                "date": base_date,
+                "user_id": (customer.care_user_id or customer.user_id).id,
+                "company_id": (
+                    document.company_id
+                    if document and "company_id" in document
+                    else self.env.company
+                ).id,
+                "res_model": document._name if document else False,
+                "res_id": document.id if document else False,
+                "document_name": document.display_name if document else False,
+            }
+        )
+        activities = self.env["mail.activity"]
+        for step in self.template_ids:
+            responsible = step._determine_responsible(self.env["res.users"], customer)
+            user = responsible["responsible"] or customer.care_user_id or self.env.user
+            summary = step.summary or step.activity_type_id.name
+            if document:
+                summary = f"{summary} ({document.display_name})"
+            activities |= customer.activity_schedule(
+                activity_type_id=step.activity_type_id.id,
+                summary=summary,
+                note=step.note,
+                user_id=user.id,
+                date_deadline=step._get_date_deadline(base_date),
+                care_event_id=event.id,
+                care_mail_template_id=step.care_mail_template_id.id,
+            )
+        activities._care_send_due_emails(fields.Date.context_today(self))
+        return event
+
+    # ------------------------------------------------------------------
+    # The care scheduler (time-based triggers and due emails)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_care_scheduler(self):
+        today = fields.Date.context_today(self)
+        for plan in self.search(
+            [
+                ("care_trigger", "in", SCHEDULED_TRIGGERS),
+                ("res_model", "=", "res.partner"),
+            ]
+        ):
+            events = getattr(plan, f"_care_events_{plan.care_trigger}")(today)
+            plan._care_launch(events)
+        self.env["mail.activity"].search(
+            [
+                ("care_mail_template_id", "!=", False),
+                ("date_deadline", "<=", today),
+            ]
+        )._care_send_due_emails(today)
+
+    def _care_events_renewal(self, today):
+        renewal_day = today + timedelta(days=self.care_days_before)
+        field = self.care_renewal_field
+        orders = self.env["sale.order"].search(
+            [
+                ("state", "=", "sale"),
+                (field, ">=", renewal_day),
+                (field, "<", renewal_day + timedelta(days=1)),
+            ]
+        )
+        return [
+            (order.partner_id, f"sale.order,{order.id},{order[field]}", order, today)
+            for order in orders
+        ]
+
+    def _care_events_birthday(self, today):
+        # 29 February birthdays are kept on 28 February in other years.
+        leap_day = (
+            today.month == 2 and today.day == 28 and not calendar.isleap(today.year)
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT id FROM res_partner
+             WHERE active AND birthdate_date IS NOT NULL
+               AND EXTRACT(month FROM birthdate_date) = %s
+               AND (EXTRACT(day FROM birthdate_date) = %s
+                    OR (%s AND EXTRACT(day FROM birthdate_date) = 29))
+            """,
+                today.month,
+                today.day,
+                leap_day,
+            )
+        )
+        contacts = self.env["res.partner"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
+        return [
+            (contact, f"birthday,{contact.id},{today.year}", contact, today)
+            for contact in contacts
+        ]
+
+    def _care_events_purchase_anniversary(self, today):
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT p.commercial_partner_id FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.state = 'sale'
+             GROUP BY 1
+            HAVING EXTRACT(month FROM MIN(so.date_order)) = %s
+               AND EXTRACT(day FROM MIN(so.date_order)) = %s
+               AND EXTRACT(year FROM MIN(so.date_order)) < %s
+            """,
+                today.month,
+                today.day,
+                today.year,
+            )
+        )
+        customers = self.env["res.partner"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
+        return [
+            (customer, f"anniversary,{today.year}", None, today)
+            for customer in customers
+        ]
+
+    def _care_events_periodic(self, today):
+        period = (today.year * 12 + today.month - 1) // self.care_interval_months
+        customers = self.env["res.partner"].search(
+            [("parent_id", "=", False), ("customer_rank", ">", 0), *self._care_domain()]
+        )
+        return [(customer, f"periodic,{period}", None, today) for customer in customers]
+
+    def action_open_care_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_care.crm_care_event_action"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        return action

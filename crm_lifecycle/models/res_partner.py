@@ -1,0 +1,294 @@
+import operator as py_operator
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+MANAGER = "crm_value.group_crm_value_manager"
+USER = "crm_value.group_crm_value_user"
+
+# Searchable facts: partner field -> (facts query, column, kind).
+FACTS = {
+    "lifecycle_order_count": ("orders", "order_count", "number"),
+    "lifecycle_first_order_date": ("orders", "first_order_date", "date"),
+    "lifecycle_last_order_date": ("orders", "last_order_date", "date"),
+    "lifecycle_order_interval": ("orders", "order_interval", "number"),
+    "lifecycle_days_since_order": ("orders", "days_since_order", "number"),
+    "lifecycle_open_lead_count": ("crm", "open_lead_count", "number"),
+    "lifecycle_open_opportunity_count": ("crm", "open_opportunity_count", "number"),
+}
+SQL_OPERATORS = {
+    "=": ("=", py_operator.eq),
+    "!=": ("<>", py_operator.ne),
+    "<": ("<", py_operator.lt),
+    "<=": ("<=", py_operator.le),
+    ">": (">", py_operator.gt),
+    ">=": (">=", py_operator.ge),
+    "in": ("IN", lambda a, b: a in b),
+    "not in": ("NOT IN", lambda a, b: a not in b),
+}
+
+
+def _search_fact(name):
+    """Field search on a live fact of the partner (see FACTS)."""
+
+    def search_lifecycle_fact(partners, operator, value):
+        return partners._search_lifecycle_fact(name, operator, value)
+
+    return search_lifecycle_fact
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    lifecycle_stage_id = fields.Many2one(
+        "crm.lifecycle.stage",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        group_expand="_read_group_expand_full",
+        help="Where the customer stands in its lifecycle in this company; moved "
+        "by the lifecycle rules unless locked.",
+    )
+    lifecycle_stage_color = fields.Integer(
+        related="lifecycle_stage_id.color", string="Stage Color"
+    )
+    lifecycle_stage_action = fields.Text(
+        related="lifecycle_stage_id.action_note", string="Recommended Action"
+    )
+    lifecycle_stage_date = fields.Date(
+        string="In Stage Since", company_dependent=True, copy=False, readonly=True
+    )
+    lifecycle_locked = fields.Boolean(
+        string="Lock Stage",
+        company_dependent=True,
+        copy=False,
+        groups=MANAGER,
+        tracking=True,
+        help="Keep the stage set by hand: the lifecycle rules leave it alone.",
+    )
+    lifecycle_history_ids = fields.One2many("crm.lifecycle.history", "partner_id")
+    lifecycle_history_count = fields.Integer(compute="_compute_lifecycle_history")
+    lifecycle_won_back = fields.Boolean(
+        string="Won Back",
+        compute="_compute_lifecycle_history",
+        search="_search_lifecycle_won_back",
+        help="The customer was lost once in this company and came back (挽回).",
+    )
+    lifecycle_order_count = fields.Integer(
+        string="Confirmed Orders",
+        compute="_compute_lifecycle_facts",
+        search=_search_fact("lifecycle_order_count"),
+        help="Confirmed sales orders in this company, all time, as of now.",
+    )
+    lifecycle_first_order_date = fields.Date(
+        string="First Order",
+        compute="_compute_lifecycle_facts",
+        search=_search_fact("lifecycle_first_order_date"),
+    )
+    lifecycle_last_order_date = fields.Date(
+        string="Last Order",
+        compute="_compute_lifecycle_facts",
+        search=_search_fact("lifecycle_last_order_date"),
+    )
+    lifecycle_order_interval = fields.Float(
+        string="Usual Days Between Orders",
+        compute="_compute_lifecycle_facts",
+        search=_search_fact("lifecycle_order_interval"),
+        digits=(16, 1),
+        help="(Last order - first order) / (orders - 1), for customers with two "
+        "orders or more; 0 otherwise.",
+    )
+    lifecycle_days_since_order = fields.Integer(
+        string="Days Since Last Order",
+        compute="_compute_lifecycle_facts",
+        search=_search_fact("lifecycle_days_since_order"),
+    )
+    lifecycle_open_lead_count = fields.Integer(
+        string="Open Leads",
+        compute="_compute_lifecycle_facts",
+        search=_search_fact("lifecycle_open_lead_count"),
+    )
+    lifecycle_open_opportunity_count = fields.Integer(
+        string="Open Opportunities",
+        compute="_compute_lifecycle_facts",
+        search=_search_fact("lifecycle_open_opportunity_count"),
+        help="Opportunities neither won nor lost.",
+    )
+
+    def _lifecycle_today(self):
+        today = self.env.context.get("lifecycle_today")
+        return fields.Date.to_date(today) if today else fields.Date.context_today(self)
+
+    def _get_lifecycle_facts_query(self, kind):
+        # The facts are read in SQL: write pending order and lead changes first.
+        if kind == "orders":
+            self.env["sale.order"].flush_model(
+                ["partner_id", "company_id", "state", "date_order"]
+            )
+        else:
+            self.env["crm.lead"].flush_model(
+                [
+                    "partner_id",
+                    "company_id",
+                    "type",
+                    "stage_id",
+                    "active",
+                    "probability",
+                ]
+            )
+        engine = self.env["crm.lifecycle.engine"]
+        getter = (
+            engine._get_order_facts_query
+            if kind == "orders"
+            else engine._get_crm_facts_query
+        )
+        return getter(self.env.company, self._lifecycle_today())
+
+    @api.depends_context("company", "lifecycle_today")
+    def _compute_lifecycle_facts(self):
+        engine = self.env["crm.lifecycle.engine"]
+        ids = self.commercial_partner_id.ids
+        rows = {
+            kind: engine._get_facts(self._get_lifecycle_facts_query(kind), ids)
+            for kind in ("orders", "crm")
+        }
+        for partner in self:
+            for name, (kind, column, field_kind) in FACTS.items():
+                row = rows[kind].get(partner.commercial_partner_id.id, {})
+                value = row.get(column)
+                partner[name] = (value or False) if field_kind == "date" else value or 0
+
+    def _search_lifecycle_fact(self, name, operator, value):
+        """Partners (and their contacts) whose live fact `name` matches. A partner
+        with no order (or no lead) has 0 for numbers and no date."""
+        kind, column, field_kind = FACTS[name]
+        if operator not in SQL_OPERATORS:
+            raise UserError(
+                self.env._(
+                    "Search %(field)s with =, !=, <, <=, >, >=, in or not in.",
+                    field=self._fields[name].string,
+                )
+            )
+        sql_operator, compare = SQL_OPERATORS[operator]
+        query = self._get_lifecycle_facts_query(kind)
+        if operator in ("in", "not in"):
+            values = [v for v in value if v is not False] if value else []
+            empty_matches = compare(
+                0 if field_kind == "number" else False, [v or 0 for v in value or []]
+            )
+            condition = (
+                SQL(
+                    "%s %s %s", SQL.identifier(column), SQL(sql_operator), tuple(values)
+                )
+                if values
+                else SQL("FALSE" if operator == "in" else "TRUE")
+            )
+        elif value is False or value is None:
+            if field_kind == "date":
+                # = False: no order; != False: some order.
+                outer = "not in" if operator == "=" else "in"
+                return [
+                    (
+                        "commercial_partner_id",
+                        outer,
+                        SQL("(SELECT partner_id FROM (%s) facts)", query),
+                    )
+                ]
+            value, empty_matches = 0, compare(0, 0)
+            condition = SQL("%s %s 0", SQL.identifier(column), SQL(sql_operator))
+        else:
+            empty_matches = field_kind == "number" and compare(0, value)
+            condition = SQL(
+                "%s %s %s", SQL.identifier(column), SQL(sql_operator), value
+            )
+        if empty_matches:
+            subquery = SQL(
+                "(SELECT partner_id FROM (%s) facts WHERE NOT (%s))", query, condition
+            )
+            return [("commercial_partner_id", "not in", subquery)]
+        subquery = SQL("(SELECT partner_id FROM (%s) facts WHERE %s)", query, condition)
+        return [("commercial_partner_id", "in", subquery)]
+
+    @api.depends("lifecycle_history_ids.is_win_back")
+    @api.depends_context("company")
+    def _compute_lifecycle_history(self):
+        groups = self.env["crm.lifecycle.history"]._read_group(
+            [("partner_id", "in", self.ids), ("company_id", "=", self.env.company.id)],
+            ["partner_id"],
+            ["__count", "is_win_back:bool_or"],
+        )
+        by_partner = {partner: (count, won) for partner, count, won in groups}
+        for partner in self:
+            count, won = by_partner.get(partner, (0, False))
+            partner.lifecycle_history_count = count
+            partner.lifecycle_won_back = won
+
+    def _search_lifecycle_won_back(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search Won Back with = True or = False."))
+        won_back = [
+            (
+                "lifecycle_history_ids",
+                "any",
+                [("is_win_back", "=", True), ("company_id", "=", self.env.company.id)],
+            )
+        ]
+        return won_back if (operator == "=") == value else ["!", *won_back]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        if not self.env.context.get("lifecycle_engine"):
+            partners.filtered("lifecycle_stage_id")._record_manual_moves({})
+        return partners
+
+    def write(self, vals):
+        if "lifecycle_stage_id" not in vals or self.env.context.get("lifecycle_engine"):
+            return super().write(vals)
+        before = {partner.id: partner.lifecycle_stage_id for partner in self}
+        vals = {"lifecycle_stage_date": fields.Date.context_today(self), **vals}
+        result = super().write(vals)
+        self._record_manual_moves(before)
+        return result
+
+    def _record_manual_moves(self, before):
+        """History of stages set by hand (form, kanban, import)."""
+        Stage = self.env["crm.lifecycle.stage"]
+        moves = {
+            partner.id: [
+                (
+                    before.get(partner.id, Stage),
+                    partner.lifecycle_stage_id,
+                    self.env["crm.lifecycle.rule"],
+                    self.env.user,
+                    self.env._("Moved by hand"),
+                )
+            ]
+            for partner in self
+            if partner.lifecycle_stage_id
+            and partner.lifecycle_stage_id != before.get(partner.id, Stage)
+        }
+        self.env["crm.lifecycle.history"]._record_moves(
+            self.env.company, moves, fields.Datetime.now()
+        )
+
+    def action_evaluate_lifecycle(self):
+        """Apply the lifecycle rules to the selected customers now."""
+        if not self.env.user.has_group(USER):
+            raise AccessError(
+                self.env._("Only Customer Value users can evaluate lifecycle stages.")
+            )
+        self.env["crm.lifecycle.engine"]._evaluate_partners(
+            self.env.company, self.commercial_partner_id.ids
+        )
+        return True
+
+    def action_open_lifecycle_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_lifecycle.crm_lifecycle_history_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {}
+        return action
