@@ -68,7 +68,9 @@ class TestInstall(BaseCommon):
             self.assertIn(self.env.ref("crm_value.tier_platinum"), tiers)
             open_action(self.env, "crm_value.crm_value_snapshot_action_movement", user)
             open_action(self.env, "crm_value.crm_value_snapshot_action_rfm", user)
-            segments = open_action(self.env, "crm_value.crm_value_rfm_segment_action", user)
+            segments = open_action(
+                self.env, "crm_value.crm_value_rfm_segment_action", user
+            )
             self.assertEqual(len(segments), 10)
 
     def test_managers_open_the_profit_analysis(self):
