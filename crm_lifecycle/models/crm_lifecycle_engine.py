@@ -1,13 +1,9 @@
-import logging
-import threading
 from collections import defaultdict
 from datetime import datetime, time
 
 from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
-
-_logger = logging.getLogger(__name__)
 
 
 class CrmLifecycleEngine(models.AbstractModel):
@@ -29,28 +25,12 @@ class CrmLifecycleEngine(models.AbstractModel):
     def _cron_evaluate_lifecycle(self, batch_size=1000):
         """Daily: queue every customer once; always: drain the queue in batches,
         committing each."""
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
         today = fields.Date.context_today(self)
         for company in self.env["res.company"].search([]):
             if company.lifecycle_last_full_evaluation != today:
                 self._queue_all_customers(company)
                 company.lifecycle_last_full_evaluation = today
-        done = 0
-        while batch := self._next_batch(batch_size):
-            company, partner_ids, queue_ids = batch
-            self._evaluate_partners(company, partner_ids)
-            self.env.cr.execute(
-                SQL("DELETE FROM crm_lifecycle_queue WHERE id IN %s", tuple(queue_ids))
-            )
-            done += len(partner_ids)
-            self.env.cr.execute("SELECT count(*) FROM crm_lifecycle_queue")
-            remaining = self.env.cr.fetchone()[0]
-            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-            _logger.info("lifecycle: %s customers done, %s queued", done, remaining)
-            if auto_commit:
-                # Safe: a batch is complete (its moves, history and queue rows
-                # written together); a crash later resumes from the queue.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["crm.lifecycle.queue"]._drain(self._evaluate_partners, batch_size)
 
     @api.model
     def _evaluate_partners(self, company, partner_ids, today=None):
@@ -353,28 +333,3 @@ class CrmLifecycleEngine(models.AbstractModel):
                 crm=self._get_crm_facts_query(company, fields.Date.context_today(self)),
             )
         )
-
-    @api.model
-    def _next_batch(self, batch_size):
-        """(company, partner ids, queue row ids) of the oldest queued customers."""
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH head AS (
-                SELECT company_id FROM crm_lifecycle_queue ORDER BY id LIMIT 1
-            ), partners AS (
-                SELECT q.partner_id FROM crm_lifecycle_queue q JOIN head USING (company_id)
-                 GROUP BY q.partner_id ORDER BY MIN(q.id) LIMIT %s
-            )
-            SELECT q.company_id, array_agg(DISTINCT q.partner_id), array_agg(q.id)
-              FROM crm_lifecycle_queue q JOIN head USING (company_id)
-             WHERE q.partner_id IN (SELECT partner_id FROM partners)
-             GROUP BY q.company_id
-            """,
-                batch_size,
-            )
-        )
-        row = self.env.cr.fetchone()
-        if not row:
-            return None
-        return self.env["res.company"].browse(row[0]), row[1], row[2]

@@ -4,6 +4,7 @@ from . import mail_activity_type
 from . import crm_value_tier
 from . import crm_value_rfm_segment
 from . import crm_value_snapshot
+from . import crm_value_queue_mixin
 from . import crm_value_queue
 from . import crm_value_engine
 from . import crm_value_demo

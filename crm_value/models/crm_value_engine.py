@@ -54,35 +54,17 @@ class CrmValueEngine(models.AbstractModel):
     def _cron_recompute_value(self, batch_size=2000):
         """Nightly: queue every customer once a day; always: drain the queue in
         batches, committing each, then re-rank the companies touched."""
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
         today = fields.Date.context_today(self)
         for company in self.env["res.company"].search([]):
             if company.value_last_full_recompute != today:
                 self._queue_all_customers(company)
                 company.value_last_full_recompute = today
-        touched, done = set(), 0
-        while batch := self._next_batch(batch_size):
-            company, partner_ids, queue_ids = batch
-            self._recompute_partners(company, partner_ids)
-            self.env.cr.execute(
-                SQL("DELETE FROM crm_value_queue WHERE id IN %s", tuple(queue_ids))
-            )
-            touched.add(company)
-            done += len(partner_ids)
-            self.env.cr.execute("SELECT count(*) FROM crm_value_queue")
-            remaining = self.env.cr.fetchone()[0]
-            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-            _logger.info(
-                "customer value: %s customers done, %s queued", done, remaining
-            )
-            if auto_commit:
-                # Safe: a batch is complete (its snapshots written, its queue
-                # rows gone); a crash later resumes from the queue.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        for company in touched:
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        queue = self.env["crm.value.queue"]
+        for company in queue._drain(self._recompute_partners, batch_size):
             self._refresh_company(company)
             if auto_commit:
-                # Safe: each company's ranking is whole.
+                # Safe: each company's scores and ranking are whole.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
@@ -120,31 +102,6 @@ class CrmValueEngine(models.AbstractModel):
                 company=company.id,
             )
         )
-
-    @api.model
-    def _next_batch(self, batch_size):
-        """(company, partner ids, queue row ids) of the oldest queued customers."""
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH head AS (
-                SELECT company_id FROM crm_value_queue ORDER BY id LIMIT 1
-            ), partners AS (
-                SELECT q.partner_id FROM crm_value_queue q JOIN head USING (company_id)
-                 GROUP BY q.partner_id ORDER BY MIN(q.id) LIMIT %s
-            )
-            SELECT q.company_id, array_agg(DISTINCT q.partner_id), array_agg(q.id)
-              FROM crm_value_queue q JOIN head USING (company_id)
-             WHERE q.partner_id IN (SELECT partner_id FROM partners)
-             GROUP BY q.company_id
-            """,
-                batch_size,
-            )
-        )
-        row = self.env.cr.fetchone()
-        if not row:
-            return None
-        return self.env["res.company"].browse(row[0]), row[1], row[2]
 
     # ------------------------------------------------------------------
     # Figures

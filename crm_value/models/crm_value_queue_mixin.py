@@ -1,0 +1,101 @@
+import logging
+import threading
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+class CrmValueQueueMixin(models.AbstractModel):
+    """A queue of (customer, company) pairs to process soon, drained by a cron.
+
+    Append-only: marking inserts a row and never updates one, so the event
+    that marks (an invoice posted, an order confirmed) neither waits for nor
+    locks anything the cron holds. The cron deletes only the rows it read, so
+    marks made while it runs stay for its next run.
+    """
+
+    _name = "crm.value.queue.mixin"
+    _description = "Customer Queue"
+    _log_access = False
+    _queue_cron = None  # xml id of the cron that drains the queue
+
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
+
+    @api.model
+    def _mark(self, pairs):
+        """Queue (commercial partner id, company id) pairs and wake the cron."""
+        pairs = {(p, c) for p, c in pairs if p and c}
+        if not pairs:
+            return
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %s (partner_id, company_id) VALUES %s",
+                SQL.identifier(self._table),
+                SQL(", ").join(SQL("(%s, %s)", p, c) for p, c in sorted(pairs)),
+            )
+        )
+        self.env.ref(self._queue_cron).sudo()._trigger()
+
+    @api.model
+    def _drain(self, process, batch_size):
+        """Call process(company, partner ids) for the queued customers, a batch
+        at a time, reporting progress and committing each batch (outside
+        tests). Returns the companies processed."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        companies, done = self.env["res.company"], 0
+        while batch := self._next_batch(batch_size):
+            company, partner_ids, queue_ids = batch
+            process(company, partner_ids)
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM %s WHERE id IN %s",
+                    SQL.identifier(self._table),
+                    tuple(queue_ids),
+                )
+            )
+            companies |= company
+            done += len(partner_ids)
+            self.env.cr.execute(
+                SQL("SELECT count(*) FROM %s", SQL.identifier(self._table))
+            )
+            remaining = self.env.cr.fetchone()[0]
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            _logger.info(
+                "%s: %s customers done, %s queued", self._name, done, remaining
+            )
+            if auto_commit:
+                # Safe: a batch is complete (its results written, its queue rows
+                # gone, together); a crash later resumes from the queue.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return companies
+
+    @api.model
+    def _next_batch(self, batch_size):
+        """(company, partner ids, queue row ids) of the oldest queued customers,
+        all of one company."""
+        table = SQL.identifier(self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH head AS (
+                SELECT company_id FROM %(table)s ORDER BY id LIMIT 1
+            ), partners AS (
+                SELECT q.partner_id FROM %(table)s q JOIN head USING (company_id)
+                 GROUP BY q.partner_id ORDER BY MIN(q.id) LIMIT %(size)s
+            )
+            SELECT q.company_id, array_agg(DISTINCT q.partner_id), array_agg(q.id)
+              FROM %(table)s q JOIN head USING (company_id)
+             WHERE q.partner_id IN (SELECT partner_id FROM partners)
+             GROUP BY q.company_id
+            """,
+                table=table,
+                size=batch_size,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return None
+        return self.env["res.company"].browse(row[0]), row[1], row[2]
