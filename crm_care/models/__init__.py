@@ -9,3 +9,6 @@ from . import stock_picking
 from . import account_move_line
 from . import crm_lifecycle_history
 from . import crm_lifecycle_engine
+from . import survey_survey
+from . import survey_user_input
+from . import crm_value_engine

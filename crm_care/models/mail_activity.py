@@ -15,12 +15,20 @@ class MailActivity(models.Model):
         help="Sent by the care scheduler when the activity falls due; the "
         "activity is then done.",
     )
+    care_survey_id = fields.Many2one(
+        "survey.survey",
+        help="The customer is invited to this survey by the care scheduler when "
+        "the activity falls due; the activity is then done.",
+    )
 
     def _care_send_due_emails(self, today):
-        """Send the care emails of the activities due by `today` and mark them
-        done; customers who opted out of emails get none."""
+        """Send the care emails and survey invitations of the activities due by
+        `today` and mark them done; customers who opted out of emails get none."""
         for activity in self.filtered(
-            lambda a: a.care_mail_template_id and a.date_deadline <= today
+            lambda a: (
+                (a.care_mail_template_id or a.care_survey_id)
+                and a.date_deadline <= today
+            )
         ):
             customer = self.env["res.partner"].browse(activity.res_id)
             if customer.is_blacklisted:
@@ -31,6 +39,17 @@ class MailActivity(models.Model):
                 feedback = self.env._(
                     "Email not sent: the customer has no email address."
                 )
+            elif activity.care_survey_id:
+                event = activity.care_event_id
+                document = (
+                    self.env[event.res_model].browse(event.res_id)
+                    if event.res_model and event.res_id
+                    else None
+                )
+                # Whoever triggers the care (a salesman confirming an order)
+                # need not be a survey officer.
+                activity.care_survey_id.sudo()._care_invite(customer, document)
+                feedback = self.env._("Survey invitation sent.")
             else:
                 activity.care_mail_template_id.send_mail(customer.id)
                 feedback = self.env._("Email sent.")

@@ -220,6 +220,7 @@ class MailActivityPlan(models.Model):
                 date_deadline=step._get_date_deadline(base_date),
                 care_event_id=event.id,
                 care_mail_template_id=step.care_mail_template_id.id,
+                care_survey_id=step.care_survey_id.id,
             )
         activities._care_send_due_emails(fields.Date.context_today(self))
         return event
@@ -240,7 +241,9 @@ class MailActivityPlan(models.Model):
             plan._care_launch(events)
         self.env["mail.activity"].search(
             [
+                "|",
                 ("care_mail_template_id", "!=", False),
+                ("care_survey_id", "!=", False),
                 ("date_deadline", "<=", today),
             ]
         )._care_send_due_emails(today)

@@ -15,6 +15,13 @@ class MailActivityPlanTemplate(models.Model):
         help="Sent to the customer automatically when this step falls due "
         "(never to customers who opted out of emails).",
     )
+    care_survey_id = fields.Many2one(
+        "survey.survey",
+        string="Survey",
+        domain="[('care_kind', '!=', False)]",
+        help="The customer is invited to this survey automatically when this "
+        "step falls due (never customers who opted out of emails).",
+    )
 
     def _determine_responsible(self, on_demand_responsible, applied_on_record):
         if self.responsible_type == "care_representative":

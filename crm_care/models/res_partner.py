@@ -22,6 +22,48 @@ class ResPartner(models.Model):
     birthdate_date = fields.Date(string="Birthdate")
     care_event_ids = fields.One2many("crm.care.event", "partner_id", string="Care")
     care_event_count = fields.Integer(compute="_compute_care_event_count")
+    care_survey_answer_ids = fields.One2many(
+        "survey.user_input", "care_partner_id", string="Survey Answers"
+    )
+    care_nps_last = fields.Integer(
+        string="Last NPS Score",
+        compute="_compute_care_satisfaction",
+        store=True,
+        help="The score (0-10) of the customer's last completed NPS survey.",
+    )
+    care_nps_last_class = fields.Selection(
+        [
+            ("promoter", "Promoter"),
+            ("passive", "Passive"),
+            ("detractor", "Detractor"),
+        ],
+        string="Last NPS Class",
+        compute="_compute_care_satisfaction",
+        store=True,
+        help="Promoter 9-10, passive 7-8, detractor 0-6; empty without answer.",
+    )
+    care_nps = fields.Float(
+        string="Customer NPS",
+        compute="_compute_care_satisfaction",
+        store=True,
+        digits=(16, 1),
+        help="The customer's own Net Promoter Score over all their NPS answers: "
+        "% promoters - % detractors (-100 to 100).",
+    )
+    care_csat_last = fields.Integer(
+        string="Last CSAT",
+        compute="_compute_care_satisfaction",
+        store=True,
+        help="The score (1-5) of the customer's last completed CSAT survey; 0 "
+        "without answer.",
+    )
+    care_csat_avg = fields.Float(
+        string="Average CSAT",
+        compute="_compute_care_satisfaction",
+        store=True,
+        digits=(16, 2),
+        help="The average score (1-5) of all the customer's CSAT answers.",
+    )
 
     @api.depends("user_id")
     def _compute_care_user_id(self):
@@ -43,6 +85,57 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.care_event_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends(
+        "care_survey_answer_ids.state",
+        "care_survey_answer_ids.care_kind",
+        "care_survey_answer_ids.care_score",
+        "care_survey_answer_ids.care_nps_class",
+    )
+    def _compute_care_satisfaction(self):
+        domain = [
+            ("care_partner_id", "in", self.ids),
+            ("state", "=", "done"),
+            ("test_entry", "=", False),
+        ]
+        Answer = self.env["survey.user_input"]
+        nps = {
+            partner.id: nps
+            for partner, nps in Answer._read_group(
+                [*domain, ("care_nps_class", "!=", False)],
+                ["care_partner_id"],
+                ["care_nps_value:avg"],
+            )
+        }
+        csat = {
+            partner.id: avg
+            for partner, avg in Answer._read_group(
+                [*domain, ("care_kind", "=", "csat"), ("care_score", ">", 0)],
+                ["care_partner_id"],
+                ["care_score:avg"],
+            )
+        }
+        last_nps, last_csat = {}, {}
+        for answer in Answer.search_fetch(
+            [*domain, ("care_kind", "in", ("nps", "csat"))],
+            ["care_partner_id", "care_kind", "care_score", "care_nps_class"],
+            order="end_datetime desc, id desc",
+        ):
+            partner_id = answer.care_partner_id.id
+            if answer.care_nps_class:
+                last_nps.setdefault(partner_id, answer)
+            elif answer.care_kind == "csat" and answer.care_score:
+                last_csat.setdefault(partner_id, answer)
+        for partner in self:
+            nps_answer = last_nps.get(partner.id)
+            partner.care_nps_last = nps_answer.care_score if nps_answer else 0
+            partner.care_nps_last_class = (
+                nps_answer.care_nps_class if nps_answer else False
+            )
+            partner.care_nps = nps.get(partner.id, 0.0)
+            csat_answer = last_csat.get(partner.id)
+            partner.care_csat_last = csat_answer.care_score if csat_answer else 0
+            partner.care_csat_avg = csat.get(partner.id, 0.0)
 
     def write(self, vals):
         if "value_tier_id" not in vals:
@@ -80,4 +173,12 @@ class ResPartner(models.Model):
             "crm_care.crm_care_event_action"
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        return action
+
+    def action_open_care_survey_answers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_care.survey_user_input_action_care"
+        )
+        action["domain"] = [("care_partner_id", "=", self.commercial_partner_id.id)]
         return action

@@ -1,2 +1,3 @@
 from . import test_install
 from . import test_care_plans
+from . import test_surveys

@@ -1,0 +1,113 @@
+"""The floor: per-customer revenue, cost of goods, cost to serve and net
+profit by one hand-written aggregate, written back by one bulk UPDATE.
+
+It reads what the engine reads, with none of its generality (batches, merge
+of sources, hooks), so its time is what the database alone needs."""
+
+FIGURES = (
+    "revenue",
+    "lifetime_revenue",
+    "cogs",
+    "lifetime_cogs",
+    "cost_to_serve",
+    "lifetime_cost_to_serve",
+    "net_profit",
+    "lifetime_net_profit",
+)
+
+FLOOR_UPDATE = """
+WITH invoiced AS (
+    SELECT m.commercial_partner_id AS pid,
+           SUM(-l.balance) FILTER (WHERE m.invoice_date >= %(date_from)s) AS revenue,
+           SUM(-l.balance) AS lifetime_revenue,
+           SUM(c.cost * l.quantity
+               * CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END)
+               FILTER (WHERE m.invoice_date >= %(date_from)s) AS cogs,
+           SUM(c.cost * l.quantity
+               * CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END)
+               AS lifetime_cogs
+      FROM account_move_line l
+      JOIN account_move m ON m.id = l.move_id
+      LEFT JOIN product_product pp ON pp.id = l.product_id
+      LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+      LEFT JOIN (SELECT r.invoice_line_id, AVG(sol.purchase_price) AS cost
+                   FROM sale_order_line_invoice_rel r
+                   JOIN sale_order_line sol ON sol.id = r.order_line_id
+                  GROUP BY 1) c
+             ON c.invoice_line_id = l.id AND NOT COALESCE(pt.is_storable, FALSE)
+     WHERE m.company_id = %(company)s AND m.state = 'posted'
+       AND m.move_type IN ('out_invoice', 'out_refund')
+       AND l.display_type = 'product'
+     GROUP BY 1
+), delivered AS (
+    SELECT p.commercial_partner_id AS pid,
+           SUM(-svl.value) FILTER (WHERE sm.date >= %(date_from)s) AS cogs,
+           SUM(-svl.value) AS lifetime_cogs
+      FROM stock_valuation_layer svl
+      JOIN stock_move sm ON sm.id = svl.stock_move_id
+      JOIN stock_location src ON src.id = sm.location_id
+      JOIN stock_location dst ON dst.id = sm.location_dest_id
+      JOIN stock_picking pk ON pk.id = sm.picking_id
+      JOIN res_partner p ON p.id = pk.partner_id
+     WHERE svl.company_id = %(company)s
+       AND (dst.usage = 'customer') <> (src.usage = 'customer')
+     GROUP BY 1
+), ordered AS (
+    SELECT p.commercial_partner_id AS pid,
+           COUNT(*) FILTER (WHERE so.date_order >= %(date_from)s) * %(handling)s
+               AS cost, COUNT(*) * %(handling)s AS lifetime_cost
+      FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+     WHERE so.company_id = %(company)s AND so.state = 'sale'
+     GROUP BY 1
+), served AS (
+    SELECT p.commercial_partner_id AS pid,
+           SUM(t.value_cost) FILTER (WHERE msg.date >= %(date_from)s) AS cost,
+           SUM(t.value_cost) AS lifetime_cost
+      FROM mail_message msg
+      JOIN mail_activity_type t ON t.id = msg.mail_activity_type_id
+      LEFT JOIN sale_order so ON msg.model = 'sale.order' AND so.id = msg.res_id
+      JOIN res_partner p ON p.id = CASE WHEN msg.model = 'res.partner'
+                                        THEN msg.res_id ELSE so.partner_id END
+     WHERE msg.model IN ('res.partner', 'sale.order') AND t.value_cost <> 0
+     GROUP BY 1
+), floor AS (
+    SELECT s.id,
+           COALESCE(i.revenue, 0) AS revenue,
+           COALESCE(i.lifetime_revenue, 0) AS lifetime_revenue,
+           COALESCE(i.cogs, 0) + COALESCE(d.cogs, 0) AS cogs,
+           COALESCE(i.lifetime_cogs, 0) + COALESCE(d.lifetime_cogs, 0) AS lifetime_cogs,
+           COALESCE(o.cost, 0) + COALESCE(v.cost, 0) AS cost_to_serve,
+           COALESCE(o.lifetime_cost, 0) + COALESCE(v.lifetime_cost, 0)
+               AS lifetime_cost_to_serve
+      FROM crm_value_snapshot s
+      LEFT JOIN invoiced i ON i.pid = s.partner_id
+      LEFT JOIN delivered d ON d.pid = s.partner_id
+      LEFT JOIN ordered o ON o.pid = s.partner_id
+      LEFT JOIN served v ON v.pid = s.partner_id
+     WHERE s.company_id = %(company)s AND s.is_current
+)
+UPDATE crm_value_snapshot s
+   SET revenue = f.revenue, lifetime_revenue = f.lifetime_revenue,
+       cogs = f.cogs, lifetime_cogs = f.lifetime_cogs,
+       cost_to_serve = f.cost_to_serve,
+       lifetime_cost_to_serve = f.lifetime_cost_to_serve,
+       net_profit = f.revenue - f.cogs - f.cost_to_serve,
+       lifetime_net_profit = f.lifetime_revenue - f.lifetime_cogs
+                             - f.lifetime_cost_to_serve
+  FROM floor f
+ WHERE s.id = f.id
+"""
+
+KEEP_ENGINE = f"""
+CREATE TEMP TABLE bench_engine_figures ON COMMIT DROP AS
+SELECT id, {", ".join(FIGURES)} FROM crm_value_snapshot
+ WHERE company_id = %(company)s AND is_current
+"""
+
+COMPARE = f"""
+SELECT COUNT(*),
+       COUNT(*) FILTER (WHERE {" OR ".join(f"abs(s.{n} - e.{n}) > 0.005" for n in FIGURES)}),
+       {", ".join(f"MAX(abs(s.{n} - e.{n}))" for n in FIGURES)},
+       SUM(s.lifetime_revenue), SUM(s.lifetime_cogs), SUM(s.lifetime_net_profit)
+  FROM crm_value_snapshot s JOIN bench_engine_figures e ON e.id = s.id
+"""

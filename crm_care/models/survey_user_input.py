@@ -1,0 +1,149 @@
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+
+from .survey_survey import CARE_KINDS
+
+NPS_VALUES = {"promoter": 100, "passive": 0, "detractor": -100}
+
+
+class SurveyUserInput(models.Model):
+    _inherit = "survey.user_input"
+
+    care_partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        compute="_compute_care_partner_id",
+        store=True,
+        index="btree_not_null",
+        help="The company of the contact who answered: answers by any of its "
+        "contacts count for the customer.",
+    )
+    care_salesperson_id = fields.Many2one(
+        related="care_partner_id.user_id", string="Salesperson", store=True
+    )
+    care_res_model = fields.Char(string="About Model")
+    care_res_id = fields.Many2oneReference(
+        string="About Record", model_field="care_res_model"
+    )
+    care_kind = fields.Selection(related="survey_id.care_kind", store=True)
+    care_score = fields.Integer(
+        string="Score",
+        compute="_compute_care_score",
+        store=True,
+        aggregator="avg",
+        help="The value given on the survey's scale question.",
+    )
+    care_nps_class = fields.Selection(
+        [
+            ("promoter", "Promoter"),
+            ("passive", "Passive"),
+            ("detractor", "Detractor"),
+        ],
+        string="NPS Class",
+        compute="_compute_care_score",
+        store=True,
+        help="Promoter 9-10, passive 7-8, detractor 0-6 (NPS surveys only).",
+    )
+    care_nps_value = fields.Integer(
+        string="NPS",
+        compute="_compute_care_score",
+        store=True,
+        aggregator="avg",
+        help="100 for a promoter, 0 for a passive, -100 for a detractor: the "
+        "average over any group of answers is that group's Net Promoter Score.",
+    )
+    care_comment = fields.Text(string="Comment", compute="_compute_care_comment")
+
+    @api.depends("partner_id.commercial_partner_id")
+    def _compute_care_partner_id(self):
+        for answer in self:
+            answer.care_partner_id = answer.partner_id.commercial_partner_id
+
+    @api.depends(
+        "care_kind",
+        "user_input_line_ids.answer_type",
+        "user_input_line_ids.value_scale",
+    )
+    def _compute_care_score(self):
+        for answer in self:
+            scale = answer.user_input_line_ids.filtered(
+                lambda line: line.answer_type == "scale"
+            )[:1]
+            answer.care_score = scale.value_scale
+            nps_class = False
+            if scale and answer.care_kind == "nps":
+                nps_class = (
+                    "promoter"
+                    if scale.value_scale >= 9
+                    else "passive"
+                    if scale.value_scale >= 7
+                    else "detractor"
+                )
+            answer.care_nps_class = nps_class
+            answer.care_nps_value = NPS_VALUES.get(nps_class, 0)
+
+    @api.depends("user_input_line_ids.value_text_box")
+    def _compute_care_comment(self):
+        for answer in self:
+            lines = answer.user_input_line_ids.filtered(
+                lambda line: line.answer_type == "text_box" and line.value_text_box
+            )
+            answer.care_comment = " ".join(lines.mapped("value_text_box"))
+
+    def _mark_done(self):
+        result = super()._mark_done()
+        self._care_alert_unhappy()
+        return result
+
+    def _care_is_unhappy(self):
+        self.ensure_one()
+        if self.test_entry or not self.care_partner_id:
+            return False
+        return self.care_nps_class == "detractor" or (
+            self.care_kind == "csat" and 1 <= self.care_score <= 2
+        )
+
+    def _care_alert_unhappy(self):
+        """A detractor or an unhappy CSAT: an activity for the customer's
+        representative, due by the next working day."""
+        kinds = dict(CARE_KINDS)
+        for answer in self.filtered(lambda a: a._care_is_unhappy()):
+            customer = answer.care_partner_id
+            representative = customer.care_user_id or customer.user_id
+            reason = (
+                self.env._("Detractor")
+                if answer.care_nps_class
+                else self.env._("Unhappy customer")
+            )
+            label = "NPS" if answer.care_kind == "nps" else "CSAT"
+            summary = f"{reason}: {label} {answer.care_score}"
+            if answer.care_comment:
+                summary = f"{summary} — {answer.care_comment}"
+            customer.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=answer._care_next_working_day(),
+                summary=summary[:250],
+                note=self.env._(
+                    "%(survey)s (%(kind)s) answered by %(contact)s.",
+                    survey=answer.survey_id.title,
+                    kind=kinds[answer.care_kind],
+                    contact=answer.partner_id.display_name,
+                ),
+                user_id=(representative or self.env.user).id,
+            )
+
+    def _care_next_working_day(self):
+        """The next working day of the company's calendar (Mon-Fri without
+        one)."""
+        today = fields.Date.context_today(self)
+        calendar = self.env.company.resource_calendar_id
+        if calendar:
+            start = datetime.combine(today + timedelta(days=1), time.min)
+            day = calendar.plan_days(1, start)
+            if day:
+                return day.date()
+        day = today + timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        return day
