@@ -5,27 +5,18 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.crm_value.tests.common import CrmValueCommon, open_action
+from odoo.addons.crm_value.tests.common import open_action
+
+from .common import CrmCareCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCarePlans(CrmValueCommon):
+class TestCarePlans(CrmCareCommon):
     """Care plans launched by real events, once each, for the right people."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env.user)
-        cls.rep = new_test_user(
-            cls.env,
-            login="care_rep",
-            groups="crm_value.group_crm_value_user",
-            company_id=cls.company.id,
-            company_ids=cls.company.ids,
-        )
-        cls.customer = cls._customer(
-            "Lotus Tea Garden", email="lotus@example.com", care_user_id=cls.rep.id
-        )
         cls.customer._increase_rank("customer_rank")
         cls.Plan = cls.env["mail.activity.plan"]
         cls.Event = cls.env["crm.care.event"]

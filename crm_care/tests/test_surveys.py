@@ -1,27 +1,15 @@
-from odoo import fields
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from odoo.addons.crm_value.tests.common import CrmValueCommon
+from .common import CrmCareCommon
 
 
 @tagged("post_install", "-at_install")
-class TestSurveys(CrmValueCommon):
+class TestSurveys(CrmCareCommon):
     """Satisfaction surveys: sent by care plans, scored, and acted upon."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env.user)
-        cls.rep = new_test_user(
-            cls.env,
-            login="survey_rep",
-            groups="crm_value.group_crm_value_user",
-            company_id=cls.company.id,
-            company_ids=cls.company.ids,
-        )
-        cls.customer = cls._customer(
-            "Lotus Tea Garden", email="lotus@example.com", care_user_id=cls.rep.id
-        )
         cls.contact = cls.env["res.partner"].create(
             {"name": "Ms Li", "parent_id": cls.customer.id, "email": "li@example.com"}
         )
