@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.tools import SQL
 
 # How each measure maps to 0-1 satisfaction: (lowest, highest) of its scale.
 # CES asks "how easy was it", so 7 (very easy) is the most satisfied.
@@ -39,3 +40,36 @@ class CrmValueEngine(models.AbstractModel):
         for partner_id, (normalised, count) in totals.items():
             satisfaction[partner_id] = min(max(normalised / count, 0.0), 1.0)
         return satisfaction
+
+    def _get_cost_to_serve_by_partner(self, company, figures, date_from):
+        """Add each complaint's cost (not cancelled ones), on the day it was
+        received."""
+        costs = super()._get_cost_to_serve_by_partner(company, figures, date_from)
+        if not figures:
+            return costs
+        self.env["crm.care.complaint"].flush_model(
+            ["partner_id", "company_id", "cost", "state", "date_received"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT partner_id,
+                   COALESCE(SUM(cost) FILTER (WHERE date_received >= %(date_from)s), 0),
+                   SUM(cost)
+              FROM crm_care_complaint
+             WHERE company_id = %(company)s AND partner_id IN %(partners)s
+               AND state <> 'cancelled' AND cost <> 0
+             GROUP BY partner_id
+            """,
+                company=company.id,
+                date_from=date_from,
+                partners=tuple(figures),
+            )
+        )
+        for pid, window, lifetime in self.env.cr.fetchall():
+            before_window, before_lifetime = costs.get(pid, (0.0, 0.0))
+            costs[pid] = (
+                before_window + float(window),
+                before_lifetime + float(lifetime),
+            )
+        return costs

@@ -17,6 +17,7 @@ CARE_TRIGGERS = [
     ("tier_changed", "Value tier changed"),
     ("stage_entered", "Lifecycle stage entered"),
     ("periodic", "Every N months"),
+    ("complaint_closed", "Complaint closed"),
 ]
 # Triggers the care scheduler looks for each day; the others fire on their event.
 SCHEDULED_TRIGGERS = ("renewal", "birthday", "purchase_anniversary", "periodic")

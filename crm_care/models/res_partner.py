@@ -65,6 +65,28 @@ class ResPartner(models.Model):
         help="The average score (1-5) of all the customer's CSAT answers.",
     )
 
+    care_complaint_ids = fields.One2many(
+        "crm.care.complaint", "partner_id", string="Complaints"
+    )
+    care_complaint_count = fields.Integer(
+        string="Complaint Count", compute="_compute_care_complaint_stats"
+    )
+    care_complaint_open_count = fields.Integer(
+        string="Open Complaints", compute="_compute_care_complaint_stats"
+    )
+    care_complaint_resolution_days = fields.Float(
+        string="Average Resolution (days)",
+        compute="_compute_care_complaint_stats",
+        digits=(16, 1),
+    )
+    care_complaint_satisfied_percent = fields.Float(
+        string="Resolved to Satisfaction (%)",
+        compute="_compute_care_complaint_stats",
+        digits=(16, 0),
+        help="Of the resolved complaints whose survey was answered, the share "
+        "rated 4 or 5 out of 5.",
+    )
+
     @api.depends("user_id")
     def _compute_care_user_id(self):
         for partner in self:
@@ -85,6 +107,33 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.care_event_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _compute_care_complaint_stats(self):
+        Complaint = self.env["crm.care.complaint"]
+        base = [
+            ("partner_id", "in", self.commercial_partner_id.ids),
+            ("state", "!=", "cancelled"),
+        ]
+        done = [*base, ("state", "in", ("resolved", "closed"))]
+
+        def count(domain, aggregate="__count"):
+            return dict(Complaint._read_group(domain, ["partner_id"], [aggregate]))
+
+        totals = count(base)
+        open_counts = count([*base, ("state", "in", ("new", "in_progress", "waiting"))])
+        resolution = count(done, "resolution_days:avg")
+        rated = count([*done, ("csat_score", ">", 0)])
+        satisfied = count([*done, ("satisfied", "=", True)])
+        for partner in self:
+            customer = partner.commercial_partner_id
+            partner.care_complaint_count = totals.get(customer, 0)
+            partner.care_complaint_open_count = open_counts.get(customer, 0)
+            partner.care_complaint_resolution_days = resolution.get(customer, 0.0)
+            partner.care_complaint_satisfied_percent = (
+                100.0 * satisfied.get(customer, 0) / rated[customer]
+                if rated.get(customer)
+                else 0.0
+            )
 
     @api.depends(
         "care_survey_answer_ids.state",
@@ -181,4 +230,14 @@ class ResPartner(models.Model):
             "crm_care.survey_user_input_action_care"
         )
         action["domain"] = [("care_partner_id", "=", self.commercial_partner_id.id)]
+        return action
+
+    def action_open_care_complaints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_care.crm_care_complaint_action"
+        )
+        customer = self.commercial_partner_id
+        action["domain"] = [("partner_id", "=", customer.id)]
+        action["context"] = {"default_partner_id": customer.id}
         return action

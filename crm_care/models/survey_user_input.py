@@ -94,7 +94,22 @@ class SurveyUserInput(models.Model):
     def _mark_done(self):
         result = super()._mark_done()
         self._care_alert_unhappy()
+        self._care_rate_complaints()
         return result
+
+    def _care_rate_complaints(self):
+        """A CSAT answered about a complaint is the satisfaction after it."""
+        for answer in self.filtered(
+            lambda a: (
+                a.care_res_model == "crm.care.complaint"
+                and a.care_kind == "csat"
+                and a.care_score
+                and not a.test_entry
+            )
+        ):
+            complaint = self.env["crm.care.complaint"].sudo().browse(answer.care_res_id)
+            if complaint.exists():
+                complaint.csat_score = answer.care_score
 
     def _care_is_unhappy(self):
         self.ensure_one()
