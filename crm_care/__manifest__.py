@@ -29,6 +29,6 @@
         "views/crm_care_complaint_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/crm_care_demo.xml"],
+    "demo": ["demo/crm_care_demo.xml", "demo/crm_care_complaint_demo.xml"],
     "installable": True,
 }

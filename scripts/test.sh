@@ -25,5 +25,5 @@ fi
 say "running the tests"
 cd "$REPO"
 # pytest exits 5 when it collected nothing: that is a failure here too.
-exec "$VENV/bin/pytest" --odoo-config="$ODOO_CONF" --odoo-database="$DB" \
+exec "$VENV/bin/pytest" --odoo-config="$ODOO_CONF" --odoo-database="$DB" --odoo-http \
     crm_value crm_lifecycle crm_care tests "$@"

@@ -65,8 +65,7 @@ class CrmCareComplaint(models.Model):
         tracking=True,
         check_company=True,
         domain=[("parent_id", "=", False)],
-        help="The company (or person) complaining; contacts count for their "
-        "company.",
+        help="The company (or person) complaining; contacts count for their company.",
     )
     contact_id = fields.Many2one(
         "res.partner",
@@ -133,7 +132,9 @@ class CrmCareComplaint(models.Model):
     pdca_plan = fields.Text(string="Plan", help="What we plan to change, and why.")
     pdca_do = fields.Text(string="Do", help="What was changed, by whom, when.")
     pdca_check = fields.Text(string="Check", help="Did the change work? Measured how?")
-    pdca_act = fields.Text(string="Act", help="What becomes the standard, or what next.")
+    pdca_act = fields.Text(
+        string="Act", help="What becomes the standard, or what next."
+    )
 
     date_received = fields.Datetime(
         string="Received", required=True, default=fields.Datetime.now, copy=False
@@ -344,7 +345,7 @@ class CrmCareComplaint(models.Model):
             return
         partner = self.env["res.partner"].browse(vals["partner_id"])
         if partner.commercial_partner_id != partner:
-            vals.setdefault("contact_id", partner.id)
+            vals["contact_id"] = vals.get("contact_id") or partner.id
             vals["partner_id"] = partner.commercial_partner_id.id
 
     def _apply_stage_dates(self, now):
@@ -373,9 +374,9 @@ class CrmCareComplaint(models.Model):
         CSAT survey about this complaint."""
         today = fields.Date.context_today(self)
         Plan = self.env["mail.activity.plan"]
-        for company, complaints in self.filtered("partner_id").grouped(
-            "company_id"
-        ).items():
+        for company, complaints in (
+            self.filtered("partner_id").grouped("company_id").items()
+        ):
             Plan._care_fire(
                 "complaint_closed",
                 [(c.partner_id, f"{c._name},{c.id}", c, today) for c in complaints],
@@ -392,9 +393,7 @@ class CrmCareComplaint(models.Model):
         is_open = self.state in OPEN_STATES
         responded = self.date_responded or now
         resolved = now if is_open else (self.date_resolved or now)
-        late = (
-            responded > self.response_deadline or resolved > self.resolution_deadline
-        )
+        late = responded > self.response_deadline or resolved > self.resolution_deadline
         at_risk = (
             is_open
             and not late
@@ -489,7 +488,9 @@ class CrmCareComplaint(models.Model):
                 else sender
             )
         body = msg_dict.get("body") or ""
-        values.setdefault("subject", msg_dict.get("subject") or self.env._("(no subject)"))
+        values.setdefault(
+            "subject", msg_dict.get("subject") or self.env._("(no subject)")
+        )
         values.setdefault("channel", "email")
         values.setdefault("description", plaintext2html(html2plaintext(body)))
         if sender:

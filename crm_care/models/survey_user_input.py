@@ -15,12 +15,22 @@ class SurveyUserInput(models.Model):
         string="Customer",
         compute="_compute_care_partner_id",
         store=True,
+        precompute=True,
         index="btree_not_null",
         help="The company of the contact who answered: answers by any of its "
         "contacts count for the customer.",
     )
     care_salesperson_id = fields.Many2one(
         related="care_partner_id.user_id", string="Salesperson", store=True
+    )
+    care_tier_id = fields.Many2one(
+        "crm.value.tier",
+        string="Value Tier",
+        compute="_compute_care_tier_id",
+        store=True,
+        precompute=True,
+        help="The customer's value tier when the answer was given, to compare "
+        "satisfaction across the pyramid.",
     )
     care_res_model = fields.Char(string="About Model")
     care_res_id = fields.Many2oneReference(
@@ -59,6 +69,11 @@ class SurveyUserInput(models.Model):
     def _compute_care_partner_id(self):
         for answer in self:
             answer.care_partner_id = answer.partner_id.commercial_partner_id
+
+    @api.depends("care_partner_id")
+    def _compute_care_tier_id(self):
+        for answer in self:
+            answer.care_tier_id = answer.care_partner_id.value_tier_id
 
     @api.depends(
         "care_kind",

@@ -53,6 +53,21 @@ class TestSurveys(CrmCareCommon):
         self.assertEqual(self.customer.care_nps_last, 9)
         self.assertEqual(self.customer.care_nps_last_class, "promoter")
 
+    def test_nps_by_tier_keeps_the_tier_of_the_day(self):
+        gold = self.env.ref("crm_value.tier_gold")
+        self.customer.value_tier_id = gold
+        self._answer(self.nps, 10)
+        self._answer(self.nps, 9)
+        self._answer(self.nps, 2)
+        self.customer.value_tier_id = self.env.ref("crm_value.tier_iron")
+        groups = self.env["survey.user_input"]._read_group(
+            [("care_partner_id", "=", self.customer.id)],
+            ["care_tier_id"],
+            ["care_nps_value:avg"],
+        )
+        # Two promoters, one detractor: NPS 33, counted in the tier of the day.
+        self.assertEqual([(tier, round(nps)) for tier, nps in groups], [(gold, 33)])
+
     def test_csat_figures_and_zero_is_a_detractor(self):
         self._answer(self.csat, 4)
         self._answer(self.csat, 5)
@@ -163,7 +178,10 @@ class TestSurveys(CrmCareCommon):
         )
         wizard.action_send()
         answers = self.env["survey.user_input"].search(
-            [("survey_id", "=", self.nps.id)]
+            [
+                ("survey_id", "=", self.nps.id),
+                ("partner_id", "in", (self.customer | other).ids),
+            ]
         )
         self.assertEqual(answers.partner_id, self.customer)
 
