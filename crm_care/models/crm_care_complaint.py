@@ -69,7 +69,6 @@ class CrmCareComplaint(models.Model):
     )
     contact_id = fields.Many2one(
         "res.partner",
-        string="Contact",
         check_company=True,
         help="Who complained, when not the customer itself.",
     )
@@ -116,7 +115,6 @@ class CrmCareComplaint(models.Model):
     )
     stage_id = fields.Many2one(
         "crm.care.complaint.stage",
-        string="Stage",
         required=True,
         index=True,
         tracking=True,
@@ -362,7 +360,7 @@ class CrmCareComplaint(models.Model):
             if state in OPEN_STATES and complaint.date_resolved:
                 vals.update(date_resolved=False, date_closed=False)
             if vals:
-                super(CrmCareComplaint, complaint).write(vals)
+                complaint.write(vals)
 
     def _queue_cost_to_serve(self):
         self.env["crm.value.queue"]._mark(
@@ -411,7 +409,7 @@ class CrmCareComplaint(models.Model):
         for complaint in self:
             vals = complaint._sla_values(now)
             if any(complaint[name] != value for name, value in vals.items()):
-                super(CrmCareComplaint, complaint).write(vals)
+                complaint.write(vals)
 
     def _sla_escalate(self):
         """Open complaints at risk or late get one activity for the policy's

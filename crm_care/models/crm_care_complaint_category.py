@@ -17,9 +17,7 @@ class CrmCareComplaintCategory(models.Model):
     company_id = fields.Many2one(
         "res.company", help="Leave empty to share the category between companies."
     )
-    currency_id = fields.Many2one(
-        "res.currency", compute="_compute_currency_id", string="Currency"
-    )
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     cost = fields.Monetary(
         string="Cost per Complaint",
         help="What handling one complaint of this category costs (time, "
