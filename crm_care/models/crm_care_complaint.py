@@ -306,8 +306,11 @@ class CrmCareComplaint(models.Model):
         complaints._apply_stage_dates(fields.Datetime.now())
         complaints._sla_refresh()
         complaints._queue_cost_to_serve()
+        # Who complained follows the complaint: replies reach them by email.
         for complaint in complaints.filtered("partner_id"):
-            complaint.message_subscribe(complaint.partner_id.ids)
+            complaint.message_subscribe(
+                (complaint.contact_id or complaint.partner_id).ids
+            )
         return complaints
 
     def write(self, vals):

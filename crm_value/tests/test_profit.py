@@ -159,10 +159,18 @@ class TestCustomerProfit(CrmValueCommon):
         for customer in customers:
             self._direct_invoice(customer, 100.0)
         self.env.flush_all()
-        with self.assertQueryCount(9):
-            self.engine._recompute_partners(self.company, [customers[0].id])
-        with self.assertQueryCount(9):
-            self.engine._recompute_partners(self.company, [c.id for c in customers])
+
+        def queries(partner_ids):
+            before = self.cr.sql_log_count
+            self.engine._recompute_partners(self.company, partner_ids)
+            self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        # Addons extending the figures (crm_care's complaint cost) add a query
+        # each, but the count never depends on the number of customers.
+        one = queries([customers[0].id])
+        self.assertEqual(queries([c.id for c in customers]), one)
+        self.assertTrue(0 < one < 20, one)
 
     def test_invoices_on_contacts_count_for_the_company(self):
         customer = self._customer("Parent Holdings")
