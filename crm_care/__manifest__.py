@@ -27,6 +27,7 @@
         "views/crm_care_coverage_report_views.xml",
         "views/survey_user_input_views.xml",
         "views/crm_care_complaint_views.xml",
+        "views/crm_care_complaint_portal_templates.xml",
         "views/menus.xml",
     ],
     "demo": ["demo/crm_care_demo.xml", "demo/crm_care_complaint_demo.xml"],
