@@ -321,11 +321,7 @@ class ComplaintPortal(CustomerPortal):
         # sudo: visitors cannot create complaints; this form is their way in.
         Complaint = request.env["crm.care.complaint"].sudo()
         # A known address: the complaint goes to that customer, as from email.
-        sender = (
-            request.env["res.partner"]
-            .sudo()
-            .search([("email_normalized", "=", values["email"])], limit=1)
-        )
+        sender = Complaint._find_sender(values["email"])
         company = sender.company_id or request.env.company
         vals = {
             "subject": values["subject"],

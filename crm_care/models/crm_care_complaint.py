@@ -479,15 +479,8 @@ class CrmCareComplaint(models.Model):
         their address, for someone to match by hand)."""
         values = dict(custom_values or {})
         sender = self.env["res.partner"].browse(msg_dict.get("author_id"))
-        if not sender:
-            email = email_normalize(msg_dict.get("email_from") or "")
-            sender = (
-                self.env["res.partner"].search(
-                    [("email_normalized", "=", email)], limit=1
-                )
-                if email
-                else sender
-            )
+        if not sender or sender.user_ids.filtered(lambda user: not user.share):
+            sender = self._find_sender(msg_dict.get("email_from"))
         body = msg_dict.get("body") or ""
         values.setdefault(
             "subject", msg_dict.get("subject") or self.env._("(no subject)")
@@ -499,6 +492,27 @@ class CrmCareComplaint(models.Model):
             if sender.company_id and "company_id" not in values:
                 values["company_id"] = sender.company_id.id
         return super().message_new(msg_dict, custom_values=values)
+
+    @api.model
+    def _find_sender(self, email):
+        """The contact writing from `email`, to file the complaint for its
+        company; not our own staff, whose address says nothing of a customer."""
+        email = email_normalize(email or "")
+        if not email:
+            return self.env["res.partner"]
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [
+                    ("email_normalized", "=", email),
+                    "|",
+                    ("user_ids", "=", False),
+                    ("user_ids.share", "=", True),
+                ],
+                limit=1,
+            )
+        )
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

@@ -100,6 +100,20 @@ class TestComplaints(CrmCareCommon):
         self.assertIn("stranger@nowhere.example", unknown.email_from)
         self.assertEqual(unknown.channel, "email")
 
+        # Our own staff forwarding a complaint: not a customer of ours.
+        self.rep.email = "rep@lotus-care.example.com"
+        raw = RAW_EMAIL.format(
+            sender="rep@lotus-care.example.com",
+            name="The Rep",
+            subject="Fwd: late order",
+            message_id="forwarded",
+            body="Customer called about a late order.",
+        )
+        forwarded = self.env["crm.care.complaint"].browse(
+            self.env["mail.thread"].message_process(None, raw)
+        )
+        self.assertFalse(forwarded.partner_id)
+
     def test_a_contact_given_as_customer_complains_for_its_company(self):
         form = Form(self.env["crm.care.complaint"])
         form.subject = "Invoice sent twice"
