@@ -61,7 +61,8 @@ class CrmValueEngine(models.AbstractModel):
                 company.value_last_full_recompute = today
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         queue = self.env["crm.value.queue"]
-        for company in queue._drain(self._recompute_partners, batch_size):
+        for company in queue._drain(self._recompute_batch, batch_size):
+            self._disable_jit()
             self._refresh_company(company)
             if auto_commit:
                 # Safe: each company's scores and ranking are whole.
@@ -72,10 +73,15 @@ class CrmValueEngine(models.AbstractModel):
         """Compute and store the figures of these commercial partners."""
         partner_ids = sorted(set(partner_ids))
         self.env.flush_all()  # the queries below read the database, not the cache
-        self._disable_jit()
         if partner_ids:
             figures = self._compute_figures(company, partner_ids)
             self._write_snapshots(company, figures)
+
+    @api.model
+    def _recompute_batch(self, company, partner_ids):
+        """One batch of the cron, in its own transaction."""
+        self._disable_jit()
+        return self._recompute_partners(company, partner_ids)
 
     @api.model
     def _disable_jit(self):
@@ -643,7 +649,6 @@ class CrmValueEngine(models.AbstractModel):
     @api.model
     def _refresh_company(self, company):
         """Everything computed over all the company's customers at once."""
-        self._disable_jit()
         self._score_company(company)
         self._rank_company(company)
 
