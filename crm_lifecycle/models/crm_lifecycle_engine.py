@@ -26,10 +26,14 @@ class CrmLifecycleEngine(models.AbstractModel):
         """Daily: queue every customer once; always: drain the queue in batches,
         committing each."""
         today = fields.Date.context_today(self)
+        queued = False
         for company in self.env["res.company"].search([]):
             if company.lifecycle_last_full_evaluation != today:
                 self._queue_all_customers(company)
                 company.lifecycle_last_full_evaluation = today
+                queued = True
+        if queued:
+            self.env["crm.lifecycle.queue"]._analyze()
         # Emails the moves cause (activities assigned by care plans) go through
         # the mail queue, as for Odoo's server actions, not sent one by one.
         engine = self.with_context(mail_notify_force_send=False)

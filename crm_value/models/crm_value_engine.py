@@ -55,10 +55,14 @@ class CrmValueEngine(models.AbstractModel):
         """Nightly: queue every customer once a day; always: drain the queue in
         batches, committing each, then re-rank the companies touched."""
         today = fields.Date.context_today(self)
+        queued = False
         for company in self.env["res.company"].search([]):
             if company.value_last_full_recompute != today:
                 self._queue_all_customers(company)
                 company.value_last_full_recompute = today
+                queued = True
+        if queued:
+            self.env["crm.value.queue"]._analyze()
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         queue = self.env["crm.value.queue"]
         for company in queue._drain(self._recompute_batch, batch_size):

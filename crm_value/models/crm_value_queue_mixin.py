@@ -40,6 +40,13 @@ class CrmValueQueueMixin(models.AbstractModel):
         self.env.ref(self._queue_cron).sudo()._trigger()
 
     @api.model
+    def _analyze(self):
+        """Refresh the planner's statistics after queueing many customers at
+        once: with those of an empty queue it scans the whole queue for each
+        customer of a batch (1 s per batch at 10,000 customers)."""
+        self.env.cr.execute(SQL("ANALYZE %s", SQL.identifier(self._table)))
+
+    @api.model
     def _drain(self, process, batch_size):
         """Call process(company, partner ids) for the queued customers, a batch
         at a time, reporting progress and committing each batch (outside
