@@ -446,16 +446,24 @@ class ResPartner(models.Model):
                 default=email_from
             )[False],
         }
-        self.sudo()._message_create(
+        messages = self.sudo()._message_create(
             [
                 dict(
                     base,
                     res_id=partner_id,
                     body="",
                     message_id=generate_tracking_message_id("message-notify"),
-                    tracking_value_ids=tracking_value_ids,
                 )
-                for partner_id, tracking_value_ids in changes.items()
+                for partner_id in changes
+            ]
+        )
+        # Their tracking values in one create (mail.message creates them
+        # message by message).
+        self.env["mail.tracking.value"].sudo().create(
+            [
+                dict(command[2], mail_message_id=message.id)
+                for message, commands in zip(messages, changes.values(), strict=True)
+                for command in commands
             ]
         )
 
