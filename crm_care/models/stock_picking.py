@@ -6,14 +6,12 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     care_pending = fields.Boolean(
-        string="Care Pending",
         copy=False,
         readonly=True,
         help="Delivered: the care scheduler launches its delivery care plans.",
     )
 
     def init(self):
-        super().init()
         # The scheduler looks for the few pending deliveries among all.
         create_index(
             self.env.cr,
@@ -22,6 +20,7 @@ class StockPicking(models.Model):
             ["id"],
             where="care_pending",
         )
+        return super().init()
 
     def _action_done(self):
         result = super()._action_done()

@@ -6,7 +6,6 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     def init(self):
-        super().init()
         # The value engine reads a batch of customers' invoices by customer.
         create_index(
             self.env.cr,
@@ -14,6 +13,7 @@ class AccountMove(models.Model):
             self._table,
             ["commercial_partner_id"],
         )
+        return super().init()
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
