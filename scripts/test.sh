@@ -22,6 +22,18 @@ if grep -E " (ERROR|CRITICAL) |failed to install" "$RUN_DIR/test-install.log"; t
     die "installing the addons logged errors (log: $RUN_DIR/test-install.log)"
 fi
 
+# Before pytest, so that pytest's summary stays the last line: a generated
+# company of 1,000 customers, the nightly recompute, and the engine's figures
+# equal to the raw-SQL floor's for every customer (bench/smoke.py; ~4 min).
+SMOKE_DB=${ODOO_SMOKE_DB:-crm_value_smoke}
+say "smoke benchmark: 1,000 generated customers against the floor ($SMOKE_DB)"
+write_config "$SMOKE_DB"
+"$VENV/bin/python" "$REPO/bench/smoke.py" --config "$ODOO_CONF" --database "$SMOKE_DB" \
+    >"$RUN_DIR/smoke.log" 2>&1 \
+    || { tail -40 "$RUN_DIR/smoke.log"; die "the smoke benchmark failed (log: $RUN_DIR/smoke.log)"; }
+grep "^smoke:" "$RUN_DIR/smoke.log"
+write_config "$DB"
+
 say "running the tests"
 cd "$REPO"
 # pytest exits 5 when it collected nothing: that is a failure here too.

@@ -178,59 +178,94 @@ class MailActivityPlan(models.Model):
             ["partner_id", "key"],
         )
         done = {(event.partner_id.id, event.key) for event in fired}
-        created = self.env["crm.care.event"]
+        todo = []
         for partner, key, document, base_date in events:
             customer = partner.commercial_partner_id
             if customer not in matching or (customer.id, key) in done:
                 continue
             done.add((customer.id, key))
-            created |= self._care_schedule(customer, key, document, base_date)
-        return created
+            todo.append((customer, key, document, base_date))
+        return self._care_schedule_many(todo)
 
     def _care_schedule(self, customer, key, document, base_date):
-        base_date = base_date or fields.Date.context_today(self)
-        event = self.env["crm.care.event"].create(
-            {
-                "plan_id": self.id,
-                "partner_id": customer.id,
-                "key": key,
-                "date": base_date,
-                "user_id": (customer.care_user_id or customer.user_id).id,
-                "company_id": (
-                    document.company_id
-                    if document and "company_id" in document
-                    else self.env.company
-                ).id,
-                "res_model": document._name if document else False,
-                "res_id": document.id if document else False,
-                "document_name": document.display_name if document else False,
-            }
+        return self._care_schedule_many([(customer, key, document, base_date)])
+
+    def _care_schedule_many(self, todo):
+        """Create the care events of `todo`, [(customer, key, document or None,
+        base date or None)], and their steps' activities, each kind in one
+        create: a nightly run launches plans for thousands of customers."""
+        self.ensure_one()
+        Event = self.env["crm.care.event"]
+        if not todo:
+            return Event
+        today = fields.Date.context_today(self)
+        todo = [(c, k, d, b or today) for c, k, d, b in todo]
+        events = Event.create(
+            [
+                {
+                    "plan_id": self.id,
+                    "partner_id": customer.id,
+                    "key": key,
+                    "date": base_date,
+                    "user_id": (customer.care_user_id or customer.user_id).id,
+                    "company_id": (
+                        document.company_id
+                        if document and "company_id" in document
+                        else self.env.company
+                    ).id,
+                    "res_model": document._name if document else False,
+                    "res_id": document.id if document else False,
+                    "document_name": document.display_name if document else False,
+                }
+                for customer, key, document, base_date in todo
+            ]
         )
-        activities = self.env["mail.activity"]
-        for step in self.template_ids:
-            responsible = step._determine_responsible(self.env["res.users"], customer)
-            user = responsible["responsible"] or customer.care_user_id or self.env.user
-            summary = step.summary or step.activity_type_id.name
-            if document:
-                summary = f"{summary} ({document.display_name})"
-            activities |= customer.activity_schedule(
-                activity_type_id=step.activity_type_id.id,
-                summary=summary,
-                note=step.note,
-                user_id=user.id,
-                date_deadline=step._get_date_deadline(base_date),
-                care_event_id=event.id,
-                care_mail_template_id=step.care_mail_template_id.id,
-                care_survey_id=step.care_survey_id.id,
-            )
-        activities._care_send_due_emails(fields.Date.context_today(self))
-        return event
+        # As customer.activity_schedule() would, for all customers at once.
+        customers_env = todo[0][0].env
+        if customers_env.context.get("mail_activity_automation_skip"):
+            return events
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for event, (customer, _key, document, base_date) in zip(
+            events, todo, strict=True
+        ):
+            for step in self.template_ids:
+                responsible = step._determine_responsible(
+                    self.env["res.users"], customer
+                )
+                user = (
+                    responsible["responsible"] or customer.care_user_id or self.env.user
+                )
+                activity_type = step.activity_type_id
+                summary = step.summary or activity_type.name
+                if document:
+                    summary = f"{summary} ({document.display_name})"
+                vals_list.append(
+                    {
+                        "activity_type_id": activity_type.id,
+                        "summary": summary or activity_type.summary,
+                        "automated": True,
+                        "note": step.note or activity_type.default_note,
+                        "date_deadline": step._get_date_deadline(base_date),
+                        "res_model_id": model_id,
+                        "res_id": customer.id,
+                        "user_id": user.id,
+                        "care_event_id": event.id,
+                        "care_mail_template_id": step.care_mail_template_id.id,
+                        "care_survey_id": step.care_survey_id.id,
+                    }
+                )
+        activities = customers_env["mail.activity"].create(vals_list)
+        activities._care_send_due_emails(today)
+        return events
 
     # ------------------------------------------------------------------
     # The care scheduler (time-based triggers and due emails)
     # ------------------------------------------------------------------
     @api.model
     def _cron_care_scheduler(self):
+        # Deliveries validated since the last run (they wake this cron).
+        self.env["stock.picking"]._care_fire_pending_deliveries()
         today = fields.Date.context_today(self)
         for plan in self.search(
             [

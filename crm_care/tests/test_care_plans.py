@@ -76,6 +76,11 @@ class TestCarePlans(CrmCareCommon):
         self._receive(self.fifo_product, 5, 10.0)
         order = self._sell(self.customer, [(self.fifo_product, 2, 20.0)])
         delivery = self._deliver(order)
+        # Validation only marks the delivery: the care scheduler launches it.
+        self.assertFalse(self._care(plan))
+        self.assertTrue(delivery.care_pending)
+        self.Plan._cron_care_scheduler()
+        self.assertFalse(delivery.care_pending)
         event = self._care(plan)
         self.assertEqual(len(event), 1)
         self.assertEqual(
@@ -93,6 +98,8 @@ class TestCarePlans(CrmCareCommon):
         )
         self.assertEqual(self._care(plan), event)
         self.assertEqual(len(self.customer.activity_ids), 1)
+        self.Plan._cron_care_scheduler()
+        self.assertEqual(self._care(plan), event)
 
     def test_cancelled_order_cancels_its_pending_care(self):
         confirmed = self._plan("order_confirmed")

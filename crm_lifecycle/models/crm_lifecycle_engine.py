@@ -26,11 +26,24 @@ class CrmLifecycleEngine(models.AbstractModel):
         """Daily: queue every customer once; always: drain the queue in batches,
         committing each."""
         today = fields.Date.context_today(self)
+        queued = False
         for company in self.env["res.company"].search([]):
             if company.lifecycle_last_full_evaluation != today:
                 self._queue_all_customers(company)
                 company.lifecycle_last_full_evaluation = today
-        self.env["crm.lifecycle.queue"]._drain(self._evaluate_partners, batch_size)
+                queued = True
+        if queued:
+            self.env["crm.lifecycle.queue"]._analyze()
+        # Emails the moves cause (activities assigned by care plans) go through
+        # the mail queue, as for Odoo's server actions, not sent one by one.
+        engine = self.with_context(mail_notify_force_send=False)
+        self.env["crm.lifecycle.queue"]._drain(engine._evaluate_batch, batch_size)
+
+    @api.model
+    def _evaluate_batch(self, company, partner_ids):
+        """One batch of the cron, in its own transaction."""
+        self.env["crm.value.engine"]._disable_jit()
+        return self._evaluate_partners(company, partner_ids)
 
     @api.model
     def _evaluate_partners(self, company, partner_ids, today=None):
@@ -90,7 +103,10 @@ class CrmLifecycleEngine(models.AbstractModel):
         for pid, chain in moves.items():
             by_stage[chain[-1][1]].append(pid)
         for stage, ids in by_stage.items():
-            Partner.browse(ids).with_context(lifecycle_engine=True).write(
+            # One chatter note per customer, logged in bulk.
+            Partner.browse(ids).with_context(
+                lifecycle_engine=True
+            )._write_logging_tracking(
                 {"lifecycle_stage_id": stage.id, "lifecycle_stage_date": today}
             )
         at_risk = [
@@ -104,8 +120,15 @@ class CrmLifecycleEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _match_rule_domains(self, Partner, rules, partners, company, today):
-        """{rule: set of partner ids meeting its domain}: one search per rule."""
+        """{rule: set of partner ids meeting its domain}: one search per rule.
+
+        The searches on live facts and value snapshots are told the batch
+        (partner_batch_ids), so they aggregate the batch's orders and read
+        its snapshots, not the whole company's for every batch."""
         matched = {}
+        Partner = Partner.with_context(
+            partner_batch_ids=partners.commercial_partner_id.ids
+        )
         for rule in rules:
             domain = rule._get_domain(company, today)
             if not domain:

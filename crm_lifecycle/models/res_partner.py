@@ -172,6 +172,14 @@ class ResPartner(models.Model):
             )
         sql_operator, compare = SQL_OPERATORS[operator]
         query = self._get_lifecycle_facts_query(kind)
+        batch = self.env.context.get("partner_batch_ids")
+        if batch:
+            # The engine searches within a batch: only its customers' facts.
+            query = SQL(
+                "SELECT * FROM (%s) batch_facts WHERE partner_id = ANY(%s::int[])",
+                query,
+                list(batch),
+            )
         if operator in ("in", "not in"):
             values = [v for v in value if v is not False] if value else []
             empty_matches = compare(

@@ -55,13 +55,18 @@ class CrmValueEngine(models.AbstractModel):
         """Nightly: queue every customer once a day; always: drain the queue in
         batches, committing each, then re-rank the companies touched."""
         today = fields.Date.context_today(self)
+        queued = False
         for company in self.env["res.company"].search([]):
             if company.value_last_full_recompute != today:
                 self._queue_all_customers(company)
                 company.value_last_full_recompute = today
+                queued = True
+        if queued:
+            self.env["crm.value.queue"]._analyze()
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         queue = self.env["crm.value.queue"]
-        for company in queue._drain(self._recompute_partners, batch_size):
+        for company in queue._drain(self._recompute_batch, batch_size):
+            self._disable_jit()
             self._refresh_company(company)
             if auto_commit:
                 # Safe: each company's scores and ranking are whole.
@@ -75,6 +80,19 @@ class CrmValueEngine(models.AbstractModel):
         if partner_ids:
             figures = self._compute_figures(company, partner_ids)
             self._write_snapshots(company, figures)
+
+    @api.model
+    def _recompute_batch(self, company, partner_ids):
+        """One batch of the cron, in its own transaction."""
+        self._disable_jit()
+        return self._recompute_partners(company, partner_ids)
+
+    @api.model
+    def _disable_jit(self):
+        """Turn PostgreSQL's JIT off for this transaction: the batch queries
+        are costed above its threshold, and compiling them took longer than
+        running them (0.5 s of 0.55 s per batch query at 10,000 customers)."""
+        self.env.cr.execute("SET LOCAL jit = off")
 
     # ------------------------------------------------------------------
     # The queue
@@ -114,6 +132,9 @@ class CrmValueEngine(models.AbstractModel):
         scope = {
             "company": company.id,
             "partners": tuple(partner_ids),
+            # The same as an array, for `= ANY(...)` and unnest(): index lookups
+            # and hash joins where IN (...) would be a linear filter per row.
+            "partner_array": list(partner_ids),
             "date_from": date_from,
             "today": today,
         }
@@ -214,7 +235,7 @@ class CrmValueEngine(models.AbstractModel):
              WHERE m.company_id = %(company)s AND m.state = 'posted'
                AND m.move_type IN ('out_invoice', 'out_refund')
                AND l.display_type = 'product'
-               AND m.commercial_partner_id IN %(partners)s
+               AND m.commercial_partner_id = ANY(%(partner_array)s::int[])
              GROUP BY m.commercial_partner_id
             """,
                 **scope,
@@ -226,15 +247,33 @@ class CrmValueEngine(models.AbstractModel):
         """Cost of goods from the stock valuation of deliveries to the customer,
         less the valuation of their returns: the cost FIFO or average cost really
         consumed, never the COGS journal lines (same figure with or without
-        Anglo-Saxon accounting)."""
+        Anglo-Saxon accounting).
+
+        The moves are found from the batch's contacts through their orders and
+        their pickings (by index), then attributed as always: to the order's
+        customer, else to the picking's."""
         return self._fetch_by_partner(
             SQL(
                 """
+            WITH contacts AS (
+                SELECT p.id FROM res_partner p
+                 WHERE p.commercial_partner_id = ANY(%(partner_array)s::int[])
+            ), moves AS (
+                SELECT sm.id FROM contacts c
+                  JOIN sale_order so ON so.partner_id = c.id
+                  JOIN sale_order_line sol ON sol.order_id = so.id
+                  JOIN stock_move sm ON sm.sale_line_id = sol.id
+                UNION
+                SELECT sm.id FROM contacts c
+                  JOIN stock_picking pk ON pk.partner_id = c.id
+                  JOIN stock_move sm ON sm.picking_id = pk.id
+            )
             SELECT COALESCE(op.commercial_partner_id, kp.commercial_partner_id) AS partner_id,
                    SUM(-svl.value) FILTER (WHERE sm.date >= %(date_from)s) AS cogs,
                    SUM(-svl.value) AS lifetime_cogs
-              FROM stock_valuation_layer svl
-              JOIN stock_move sm ON sm.id = svl.stock_move_id
+              FROM moves
+              JOIN stock_move sm ON sm.id = moves.id
+              JOIN stock_valuation_layer svl ON svl.stock_move_id = sm.id
               JOIN stock_location src ON src.id = sm.location_id
               JOIN stock_location dst ON dst.id = sm.location_dest_id
               LEFT JOIN sale_order_line sol ON sol.id = sm.sale_line_id
@@ -244,7 +283,8 @@ class CrmValueEngine(models.AbstractModel):
               LEFT JOIN res_partner kp ON kp.id = pk.partner_id
              WHERE svl.company_id = %(company)s
                AND (dst.usage = 'customer') <> (src.usage = 'customer')
-               AND COALESCE(op.commercial_partner_id, kp.commercial_partner_id) IN %(partners)s
+               AND COALESCE(op.commercial_partner_id, kp.commercial_partner_id)
+                   = ANY(%(partner_array)s::int[])
              GROUP BY 1
             """,
                 **scope,
@@ -265,7 +305,7 @@ class CrmValueEngine(models.AbstractModel):
               FROM sale_order so
               JOIN res_partner p ON p.id = so.partner_id
              WHERE so.company_id = %(company)s AND so.state = 'sale'
-               AND p.commercial_partner_id IN %(partners)s
+               AND p.commercial_partner_id = ANY(%(partner_array)s::int[])
              GROUP BY 1
             """,
                 **scope,
@@ -287,7 +327,7 @@ class CrmValueEngine(models.AbstractModel):
              WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
                AND a.account_type = 'asset_receivable' AND NOT l.reconciled
                AND l.date_maturity < %(today)s AND l.amount_residual > 0
-               AND p.commercial_partner_id IN %(partners)s
+               AND p.commercial_partner_id = ANY(%(partner_array)s::int[])
              GROUP BY 1
             """,
                 **scope,
@@ -310,7 +350,7 @@ class CrmValueEngine(models.AbstractModel):
              WHERE m.company_id = %(company)s AND m.state = 'posted'
                AND m.move_type = 'out_invoice' AND m.payment_state IN ('paid', 'in_payment')
                AND m.invoice_date >= %(date_from)s AND pay.paid_on IS NOT NULL
-               AND m.commercial_partner_id IN %(partners)s
+               AND m.commercial_partner_id = ANY(%(partner_array)s::int[])
              GROUP BY 1
             """,
                 **scope,
@@ -340,23 +380,36 @@ class CrmValueEngine(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-            SELECT p.commercial_partner_id,
-                   COALESCE(SUM(t.value_cost) FILTER (WHERE msg.date >= %(date_from)s), 0),
+            WITH contacts AS (
+                SELECT p.id, p.commercial_partner_id FROM res_partner p
+                 WHERE p.commercial_partner_id = ANY(%(partners)s::int[])
+            ), done AS (
+                -- activities done on the customer's contacts, and on their orders
+                SELECT c.commercial_partner_id, msg.mail_activity_type_id, msg.date
+                  FROM contacts c
+                  JOIN mail_message msg ON msg.model = 'res.partner' AND msg.res_id = c.id
+                 WHERE msg.mail_activity_type_id IS NOT NULL
+                   AND (msg.record_company_id = %(company)s
+                        OR msg.record_company_id IS NULL)
+                UNION ALL
+                SELECT c.commercial_partner_id, msg.mail_activity_type_id, msg.date
+                  FROM contacts c
+                  JOIN sale_order so ON so.partner_id = c.id
+                  JOIN mail_message msg ON msg.model = 'sale.order' AND msg.res_id = so.id
+                 WHERE msg.mail_activity_type_id IS NOT NULL
+                   AND msg.record_company_id = %(company)s
+            )
+            SELECT done.commercial_partner_id,
+                   COALESCE(SUM(t.value_cost) FILTER (WHERE done.date >= %(date_from)s), 0),
                    SUM(t.value_cost)
-              FROM mail_message msg
-              JOIN mail_activity_type t ON t.id = msg.mail_activity_type_id
-              LEFT JOIN sale_order so ON msg.model = 'sale.order' AND so.id = msg.res_id
-              JOIN res_partner p ON p.id = CASE WHEN msg.model = 'res.partner'
-                                                THEN msg.res_id ELSE so.partner_id END
-             WHERE msg.model IN ('res.partner', 'sale.order') AND t.value_cost <> 0
-               AND (msg.record_company_id = %(company)s OR (
-                    msg.record_company_id IS NULL AND msg.model = 'res.partner'))
-               AND p.commercial_partner_id IN %(partners)s
+              FROM done
+              JOIN mail_activity_type t ON t.id = done.mail_activity_type_id
+             WHERE t.value_cost <> 0
              GROUP BY 1
             """,
                 company=company.id,
                 date_from=date_from,
-                partners=tuple(figures),
+                partners=list(figures),
             )
         )
         for pid, window, lifetime in self.env.cr.fetchall():
@@ -465,8 +518,8 @@ class CrmValueEngine(models.AbstractModel):
             profits, company.value_abc_a_percent, company.value_abc_b_percent
         )
         Partner = self.env["res.partner"].with_company(company)
-        partners = Partner.browse([row[1] for row in rows])
-        locked = {p.id: p.value_tier_id.id for p in partners if p.value_tier_locked}
+        current = self._get_partner_tiers(company, [row[1] for row in rows])
+        locked = {pid: tier for pid, (tier, _abc, lock) in current.items() if lock}
         position = {tier.id: index for index, tier in enumerate(tiers)}
         assigned = []
         for (snapshot_id, pid, _profit, previous), index, abc in zip(
@@ -518,7 +571,34 @@ class CrmValueEngine(models.AbstractModel):
         self.env["crm.value.snapshot"].invalidate_model()
         new_values = {pid: (tier, abc) for _sid, pid, tier, abc, _move in assigned}
         new_values.update({pid: (None, None) for pid in dropped})
-        self._write_partner_tiers(Partner, new_values)
+        current.update(self._get_partner_tiers(company, dropped))
+        self._write_partner_tiers(Partner, new_values, current)
+
+    @api.model
+    def _get_partner_tiers(self, company, partner_ids):
+        """{partner id: (tier id, ABC class, tier locked)} in `company`, read in
+        one query: through the ORM, reading them would load every field of
+        every customer of the company."""
+        if not partner_ids:
+            return {}
+        self.env["res.partner"].flush_model(
+            ["value_tier_id", "value_abc_class", "value_tier_locked"]
+        )
+        key = str(company.id)
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT id, (value_tier_id->>%(key)s)::int, value_abc_class->>%(key)s,
+                   COALESCE((value_tier_locked->>%(key)s)::boolean, FALSE)
+              FROM res_partner WHERE id = ANY(%(ids)s::int[])
+            """,
+                key=key,
+                ids=list(partner_ids),
+            )
+        )
+        return {
+            pid: (tier, abc, lock) for pid, tier, abc, lock in self.env.cr.fetchall()
+        }
 
     @staticmethod
     def _tier_move(position, previous_id, tier_id):
@@ -531,19 +611,22 @@ class CrmValueEngine(models.AbstractModel):
         return "up" if position[tier_id] < position[previous_id] else "down"
 
     @api.model
-    def _write_partner_tiers(self, Partner, new_values):
+    def _write_partner_tiers(self, Partner, new_values, current=None):
         """Write only what changed, grouped by value, so the chatter tracks the
-        tier moves without a write per partner."""
-        partners = Partner.browse(list(new_values))
+        tier moves without a write per partner. `current`: {partner id: (tier
+        id, ABC class, locked)} as read by _get_partner_tiers."""
+        if current is None:
+            current = self._get_partner_tiers(Partner.env.company, list(new_values))
         by_tier, by_abc = defaultdict(list), defaultdict(list)
-        for partner in partners:
-            tier_id, abc = new_values[partner.id]
-            if partner.value_tier_id.id != (tier_id or False):
-                by_tier[tier_id or False].append(partner.id)
-            if (partner.value_abc_class or None) != abc:
-                by_abc[abc or False].append(partner.id)
+        for pid, (tier_id, abc) in new_values.items():
+            old_tier, old_abc, _locked = current.get(pid, (None, None, False))
+            if (old_tier or None) != (tier_id or None):
+                by_tier[tier_id or False].append(pid)
+            if (old_abc or None) != abc:
+                by_abc[abc or False].append(pid)
         for tier_id, ids in by_tier.items():
-            Partner.browse(ids).write({"value_tier_id": tier_id})
+            # One note per customer in the chatter, logged in bulk.
+            Partner.browse(ids)._write_logging_tracking({"value_tier_id": tier_id})
         if Partner.env.company.value_apply_tier_pricelist:
             self._apply_tier_pricelists(Partner, by_tier)
         for abc, ids in by_abc.items():

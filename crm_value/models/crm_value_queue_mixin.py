@@ -40,6 +40,13 @@ class CrmValueQueueMixin(models.AbstractModel):
         self.env.ref(self._queue_cron).sudo()._trigger()
 
     @api.model
+    def _analyze(self):
+        """Refresh the planner's statistics after queueing many customers at
+        once: with those of an empty queue it scans the whole queue for each
+        customer of a batch (1 s per batch at 10,000 customers)."""
+        self.env.cr.execute(SQL("ANALYZE %s", SQL.identifier(self._table)))
+
+    @api.model
     def _drain(self, process, batch_size):
         """Call process(company, partner ids) for the queued customers, a batch
         at a time, reporting progress and committing each batch (outside
@@ -72,10 +79,36 @@ class CrmValueQueueMixin(models.AbstractModel):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return companies
 
+    def init(self):
+        # The cron reads a company's queued customers oldest first and then all
+        # the rows of the customers it took: both by index, whatever the length
+        # of the queue (a full night queues every customer).
+        super().init()
+        if self._abstract:
+            return
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (company_id, id)",
+                SQL.identifier(f"{self._table}_company_id_id_index"),
+                SQL.identifier(self._table),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (partner_id, company_id)",
+                SQL.identifier(f"{self._table}_partner_company_index"),
+                SQL.identifier(self._table),
+            )
+        )
+
     @api.model
     def _next_batch(self, batch_size):
         """(company, partner ids, queue row ids) of the oldest queued customers,
-        all of one company."""
+        all of one company: the customers of the company's `batch_size` oldest
+        rows (fewer when a customer is queued twice), with all their rows.
+
+        Keyset reads by index, never a scan or a sort of the whole queue, so
+        draining n customers costs n, not n squared."""
         table = SQL.identifier(self._table)
         self.env.cr.execute(
             SQL(
@@ -83,12 +116,16 @@ class CrmValueQueueMixin(models.AbstractModel):
             WITH head AS (
                 SELECT company_id FROM %(table)s ORDER BY id LIMIT 1
             ), partners AS (
-                SELECT q.partner_id FROM %(table)s q JOIN head USING (company_id)
-                 GROUP BY q.partner_id ORDER BY MIN(q.id) LIMIT %(size)s
+                SELECT DISTINCT oldest.partner_id, oldest.company_id FROM (
+                    SELECT q.partner_id, q.company_id FROM %(table)s q
+                     WHERE q.company_id = (SELECT company_id FROM head)
+                     ORDER BY q.id LIMIT %(size)s
+                ) oldest
             )
             SELECT q.company_id, array_agg(DISTINCT q.partner_id), array_agg(q.id)
-              FROM %(table)s q JOIN head USING (company_id)
-             WHERE q.partner_id IN (SELECT partner_id FROM partners)
+              FROM %(table)s q
+              JOIN partners p ON p.partner_id = q.partner_id
+                             AND p.company_id = q.company_id
              GROUP BY q.company_id
             """,
                 table=table,

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
 
 from .crm_value_snapshot import QUADRANTS
 
@@ -345,6 +346,10 @@ class ResPartner(models.Model):
             ("company_id", "=", self.env.company.id),
             (column, operator, value),
         ]
+        batch = self.env.context.get("partner_batch_ids")
+        if batch:
+            # The lifecycle engine searches within a batch of customers.
+            domain.append(("partner_id", "in", list(batch)))
         partners = (
             Snapshot.sudo()
             ._search(domain)
@@ -384,6 +389,83 @@ class ResPartner(models.Model):
             row = snapshots[partner.id]
             for name in AMOUNT_FIGURES:
                 partner[_partner_field(name)] = row.get(name) or 0.0
+
+    def _commercial_sync_to_children(self, fields_to_sync=None):
+        # Odoo calls this on every write of a company with contacts, with the
+        # commercial fields written: none for the nightly tier or stage, and
+        # writing nothing on every contact then costs a write per contact.
+        if fields_to_sync is not None and not fields_to_sync:
+            return True
+        return super()._commercial_sync_to_children(fields_to_sync)
+
+    def _write_logging_tracking(self, vals):
+        """Write `vals` on many partners and log the tracked changes in the
+        chatter as a write would (one note per partner with its tracking
+        values), but all notes in one batch instead of one message per partner
+        at commit: the nightly engines change thousands of partners."""
+        tracked = self._track_get_fields() & vals.keys()
+        context = self.env.context
+        if (
+            not tracked
+            or context.get("tracking_disable")
+            or context.get("mail_notrack")
+        ):
+            return self.write(vals)
+        initial = {p.id: {name: p[name] for name in tracked} for p in self}
+        result = self.with_context(mail_notrack=True).write(vals)
+        tracked_fields = self.fields_get(
+            tracked, attributes=("string", "type", "selection", "currency_field")
+        )
+        changes = {}
+        for partner in self:
+            tracking_value_ids = partner._mail_track(
+                tracked_fields, initial[partner.id]
+            )[1]
+            if tracking_value_ids:
+                changes[partner.id] = tracking_value_ids
+        if changes:
+            self._log_tracking_values(changes)
+        return result
+
+    def _log_tracking_values(self, changes):
+        """Log {partner id: tracking value commands} as the notes tracking
+        logs (_message_log), created together."""
+        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        base = {
+            "author_id": author_id,
+            "email_from": email_from,
+            "model": self._name,
+            "record_alias_domain_id": False,
+            "record_company_id": False,
+            "record_name": False,
+            "message_type": "notification",
+            "is_internal": True,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "email_add_signature": False,
+            "reply_to": self.env["mail.thread"]._notify_get_reply_to(
+                default=email_from
+            )[False],
+        }
+        messages = self.sudo()._message_create(
+            [
+                dict(
+                    base,
+                    res_id=partner_id,
+                    body="",
+                    message_id=generate_tracking_message_id("message-notify"),
+                )
+                for partner_id in changes
+            ]
+        )
+        # Their tracking values in one create (mail.message creates them
+        # message by message).
+        self.env["mail.tracking.value"].sudo().create(
+            [
+                dict(command[2], mail_message_id=message.id)
+                for message, commands in zip(messages, changes.values(), strict=True)
+                for command in commands
+            ]
+        )
 
     def action_recompute_value(self):
         """Recompute the value and tier of the selected customers now."""
