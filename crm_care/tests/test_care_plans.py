@@ -252,6 +252,33 @@ class TestCarePlans(CrmCareCommon):
         self.assertEqual(len(event), 1)
         self.assertEqual(event.activity_ids.user_id, self.rep)
 
+    def test_only_the_stage_a_customer_ends_in_starts_care(self):
+        welcome = self.env.ref("crm_care.plan_welcome")
+        welcome.active = True
+        stage = {
+            stage.code: stage for stage in self.env["crm.lifecycle.stage"].search([])
+        }
+        newcomer = self._customer("Newcomer Ltd", care_user_id=self.rep.id)
+        History = self.env["crm.lifecycle.history"].sudo()
+        # A long-standing customer classified for the first time passes through
+        # "new" to "loyal" in one evaluation; a newcomer stays "new".
+        no_rule, user = self.env["crm.lifecycle.rule"], self.env.user
+        History._record_moves(
+            self.company,
+            {
+                self.customer.id: [
+                    (stage["reserve"], stage["new"], no_rule, user, "first order"),
+                    (stage["new"], stage["loyal"], no_rule, user, "many orders"),
+                ],
+                newcomer.id: [
+                    (stage["reserve"], stage["new"], no_rule, user, "first order"),
+                ],
+            },
+            fields.Datetime.now(),
+        )
+        self.assertFalse(self._care(welcome), "no welcome call for an old customer")
+        self.assertEqual(len(self._care(welcome, newcomer)), 1)
+
     def test_representative_sees_only_their_customers(self):
         other_rep = new_test_user(
             self.env, login="care_rep_2", groups="crm_value.group_crm_value_user"
