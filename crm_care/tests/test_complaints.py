@@ -60,21 +60,30 @@ class TestComplaints(CrmCareCommon):
     # ------------------------------------------------------------------
     # Intake
     # ------------------------------------------------------------------
+    def _email(self, sender, name, subject, body):
+        """Feed a raw email to the complaints alias through the mail gateway."""
+        raw = RAW_EMAIL.format(
+            sender=sender,
+            name=name,
+            subject=subject,
+            message_id=subject.replace(" ", "-"),
+            body=body,
+        )
+        return self.env["crm.care.complaint"].browse(
+            self.env["mail.thread"].message_process(None, raw)
+        )
+
     def test_email_to_the_alias_files_a_complaint_for_the_sender_company(self):
         domain = self.env["mail.alias.domain"].create(
             {"name": "lotus-care.example.com"}
         )
         self.env.ref("crm_care.mail_alias_complaints").alias_domain_id = domain
-        raw = RAW_EMAIL.format(
-            sender="li@lotus.example",
-            name="Ms Li",
-            subject="Three teapots arrived broken",
-            message_id="teapots",
-            body="The box was crushed; three of the ten teapots are broken.",
+        complaint = self._email(
+            "li@lotus.example",
+            "Ms Li",
+            "Three teapots arrived broken",
+            "The box was crushed; three of the ten teapots are broken.",
         )
-        complaint_id = self.env["mail.thread"].message_process(None, raw)
-        complaint = self.env["crm.care.complaint"].browse(complaint_id)
-        self.assertEqual(complaint._name, "crm.care.complaint")
         self.assertEqual(complaint.partner_id, self.customer)
         self.assertEqual(complaint.contact_id, self.contact)
         self.assertEqual(complaint.channel, "email")
@@ -86,15 +95,11 @@ class TestComplaints(CrmCareCommon):
             "three of the ten teapots", complaint.message_ids[-1].body, "mail kept"
         )
 
-        raw = RAW_EMAIL.format(
-            sender="stranger@nowhere.example",
-            name="A Stranger",
-            subject="Who do I talk to?",
-            message_id="stranger",
-            body="Nobody answers the phone.",
-        )
-        unknown = self.env["crm.care.complaint"].browse(
-            self.env["mail.thread"].message_process(None, raw)
+        unknown = self._email(
+            "stranger@nowhere.example",
+            "A Stranger",
+            "Who do I talk to?",
+            "Nobody answers the phone.",
         )
         self.assertFalse(unknown.partner_id)
         self.assertIn("stranger@nowhere.example", unknown.email_from)
@@ -102,15 +107,11 @@ class TestComplaints(CrmCareCommon):
 
         # Our own staff forwarding a complaint: not a customer of ours.
         self.rep.email = "rep@lotus-care.example.com"
-        raw = RAW_EMAIL.format(
-            sender="rep@lotus-care.example.com",
-            name="The Rep",
-            subject="Fwd: late order",
-            message_id="forwarded",
-            body="Customer called about a late order.",
-        )
-        forwarded = self.env["crm.care.complaint"].browse(
-            self.env["mail.thread"].message_process(None, raw)
+        forwarded = self._email(
+            "rep@lotus-care.example.com",
+            "The Rep",
+            "Fwd: late order",
+            "Customer called about a late order.",
         )
         self.assertFalse(forwarded.partner_id)
 
