@@ -42,7 +42,7 @@ class CrmLifecycleEngine(models.AbstractModel):
     @api.model
     def _evaluate_batch(self, company, partner_ids):
         """One batch of the cron, in its own transaction."""
-        self.env["crm.value.engine"]._disable_jit()
+        self.env["crm.value.engine"]._tune_transaction()
         return self._evaluate_partners(company, partner_ids)
 
     @api.model

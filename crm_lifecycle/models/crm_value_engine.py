@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class CrmValueEngine(models.AbstractModel):
@@ -12,11 +12,14 @@ class CrmValueEngine(models.AbstractModel):
         return super(CrmValueEngine, engine)._cron_recompute_value(batch_size)
 
     @api.model
-    def _recompute_partners(self, company, partner_ids):
-        result = super()._recompute_partners(company, partner_ids)
-        if self.env.context.get("lifecycle_queue_recomputed"):
+    def _write_snapshots(self, company, figures):
+        result = super()._write_snapshots(company, figures)
+        today = fields.Date.context_today(self)
+        if (
+            self.env.context.get("lifecycle_queue_recomputed")
+            # else today's full evaluation, still to come, queues everyone
+            and company.lifecycle_last_full_evaluation == today
+        ):
             # New value figures may move the customers' lifecycle stage.
-            self.env["crm.lifecycle.queue"]._mark(
-                (pid, company.id) for pid in partner_ids
-            )
+            self.env["crm.lifecycle.queue"]._mark((pid, company.id) for pid in figures)
         return result

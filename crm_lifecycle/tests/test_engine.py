@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.tests import tagged
 
 from .common import CrmLifecycleCommon
@@ -116,11 +118,17 @@ class TestLifecycleEngine(CrmLifecycleCommon):
     def test_value_recompute_after_posting_queues_the_customer(self):
         customer = self._customer("Invoiced Customer")
         self._direct_invoice(customer, 100.0)
-        self.env["crm.lifecycle.queue"].sudo().search([]).unlink()
+        Queue = self.env["crm.lifecycle.queue"].sudo()
+        # Before today's full lifecycle evaluation, which queues everyone: no mark.
+        self.company.lifecycle_last_full_evaluation = self.today - timedelta(days=1)
+        Queue.search([]).unlink()
         self.env["crm.value.engine"].sudo()._cron_recompute_value()
-        self.assertTrue(
-            self.env["crm.lifecycle.queue"].search([("partner_id", "=", customer.id)])
-        )
+        self.assertFalse(Queue.search([("partner_id", "=", customer.id)]))
+        # After it, the recompute queues the customer for another evaluation.
+        self.company.lifecycle_last_full_evaluation = self.today
+        self.company.value_last_full_recompute = False
+        self.env["crm.value.engine"].sudo()._cron_recompute_value()
+        self.assertTrue(Queue.search([("partner_id", "=", customer.id)]))
 
     def test_two_companies_kept_apart(self):
         other = self.setup_other_company()["company"]

@@ -4,6 +4,8 @@ import threading
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..sql_arrays import array_literal
+
 _logger = logging.getLogger(__name__)
 
 
@@ -30,11 +32,14 @@ class CrmValueQueueMixin(models.AbstractModel):
         pairs = {(p, c) for p, c in pairs if p and c}
         if not pairs:
             return
+        partner_ids, company_ids = zip(*sorted(pairs), strict=True)
         self.env.cr.execute(
             SQL(
-                "INSERT INTO %s (partner_id, company_id) VALUES %s",
+                "INSERT INTO %s (partner_id, company_id) "
+                "SELECT * FROM unnest(%s::int4[], %s::int4[])",
                 SQL.identifier(self._table),
-                SQL(", ").join(SQL("(%s, %s)", p, c) for p, c in sorted(pairs)),
+                array_literal(partner_ids),
+                array_literal(company_ids),
             )
         )
         self.env.ref(self._queue_cron).sudo()._trigger()
@@ -78,6 +83,41 @@ class CrmValueQueueMixin(models.AbstractModel):
                 # gone, together); a crash later resumes from the queue.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return companies
+
+    @api.model
+    def _get_queued_by_company(self):
+        """[(company, sorted commercial partner ids, last queue row id)] of
+        what is queued now, per company."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT company_id, array_agg(DISTINCT partner_id), MAX(id)
+              FROM %s GROUP BY company_id ORDER BY MIN(id)
+            """,
+                SQL.identifier(self._table),
+            )
+        )
+        return [
+            (self.env["res.company"].browse(company_id), partner_ids, last_id)
+            for company_id, partner_ids, last_id in self.env.cr.fetchall()
+        ]
+
+    @api.model
+    def _forget(self, company, partner_ids, last_id):
+        """Remove these customers' rows up to `last_id`: the rows queued
+        after were not seen by the run that processed them."""
+        self.env.cr.execute(
+            SQL(
+                """
+            DELETE FROM %s WHERE company_id = %s AND id <= %s
+               AND partner_id = ANY(%s::int[])
+            """,
+                SQL.identifier(self._table),
+                company.id,
+                last_id,
+                list(partner_ids),
+            )
+        )
 
     def init(self):
         # The cron reads a company's queued customers oldest first and then all

@@ -1,8 +1,10 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import tagged
 
+from ..models import crm_value_engine
 from .common import CrmValueCommon
 
 
@@ -52,6 +54,27 @@ class TestCustomerProfit(CrmValueCommon):
         self.assertFigures(
             customer, revenue=200.0, cogs=170.0 - 5 * 170.0 / 15, lifetime_revenue=200.0
         )
+
+    def test_same_cost_of_goods_by_index_or_from_the_whole_books(self):
+        """A few customers' deliveries are found by index, many customers'
+        by reading all the company's valuation once: the same figures."""
+        self._receive(self.fifo_product, 10, 10.0)
+        customer = self._customer("Indexed Imports")
+        buyer = self.env["res.partner"].create(
+            {"name": "Buyer", "parent_id": customer.id}
+        )
+        delivery = self._deliver(self._sell(buyer, [(self.fifo_product, 6, 20.0)]))
+        self._return(delivery, 2)
+        other = self._customer("Other Imports")
+        self._deliver(self._sell(other, [(self.fifo_product, 1, 20.0)]))
+        self.env.flush_all()
+        ids = [customer.id, other.id]
+        by_index = self.engine._compute_figures(self.company, ids)
+        with patch.object(crm_value_engine, "WHOLE_BOOKS_FROM", 0):
+            whole_books = self.engine._compute_figures(self.company, ids)
+        self.assertEqual(whole_books, by_index)
+        self.assertAlmostEqual(by_index[customer.id]["lifetime_cogs"], 40.0)
+        self.assertAlmostEqual(by_index[other.id]["lifetime_cogs"], 10.0)
 
     def test_service_line_costs_the_order_line_cost(self):
         customer = self._customer("Serviced Works")
