@@ -1,18 +1,27 @@
+import logging
+import threading
 from collections import defaultdict
 from datetime import datetime, time
 
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
+
+from odoo.addons.crm_value.models.crm_value_engine import WHOLE_BOOKS_FROM
+from odoo.addons.crm_value.sql_arrays import array_literal
+
+from .crm_lifecycle_rule import recency_met
+
+_logger = logging.getLogger(__name__)
 
 
 class CrmLifecycleEngine(models.AbstractModel):
     """Moves customers between lifecycle stages by the rules, many at a time.
 
-    For a batch of customers of one company: one query for their order facts,
-    one search per rule's domain over the whole batch, then the rules are tried
-    in memory; the moves are stored with one update and one insert, and the
-    partners written once per stage they end in.
+    For the customers of one company: one query for their order facts, one
+    search per rule's domain over all of them, then the rules are tried in
+    memory; the moves are stored with one update and one insert per batch, and
+    the partners written once per stage they end in.
     """
 
     _name = "crm.lifecycle.engine"
@@ -22,9 +31,10 @@ class CrmLifecycleEngine(models.AbstractModel):
     # Entry points
     # ------------------------------------------------------------------
     @api.model
-    def _cron_evaluate_lifecycle(self, batch_size=1000):
-        """Daily: queue every customer once; always: drain the queue in batches,
-        committing each."""
+    def _cron_evaluate_lifecycle(self, batch_size=2000):
+        """Daily: queue every customer once; always: evaluate the queued
+        customers of each company, storing the moves in batches, each batch
+        committed."""
         today = fields.Date.context_today(self)
         queued = False
         for company in self.env["res.company"].search([]):
@@ -37,13 +47,47 @@ class CrmLifecycleEngine(models.AbstractModel):
         # Emails the moves cause (activities assigned by care plans) go through
         # the mail queue, as for Odoo's server actions, not sent one by one.
         engine = self.with_context(mail_notify_force_send=False)
-        self.env["crm.lifecycle.queue"]._drain(engine._evaluate_batch, batch_size)
+        queue = self.env["crm.lifecycle.queue"]
+        for company, partner_ids, last_id in queue._get_queued_by_company():
+            engine._evaluate_queued(company, partner_ids, last_id, batch_size)
 
     @api.model
-    def _evaluate_batch(self, company, partner_ids):
-        """One batch of the cron, in its own transaction."""
+    def _evaluate_queued(self, company, partner_ids, last_id, batch_size):
+        """Decide the moves of all the company's queued customers at once (one
+        facts query, one search per rule: the database joins whole tables
+        rather than probing indexes batch after batch), then store them
+        `batch_size` customers at a time, each batch committed with its queue
+        rows (up to `last_id`: customers queued again meanwhile stay queued)."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        queue = self.env["crm.lifecycle.queue"]
         self.env["crm.value.engine"]._tune_transaction()
-        return self._evaluate_partners(company, partner_ids)
+        today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
+        moves, facts = self._plan_moves(company, partner_ids, today)
+        done = 0
+        for batch in split_every(batch_size, partner_ids, list):
+            self._apply_moves(
+                company,
+                {pid: moves[pid] for pid in batch if pid in moves},
+                facts,
+                today,
+                now,
+            )
+            queue._forget(company, batch, last_id)
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(
+                done=done, remaining=len(partner_ids) - done
+            )
+            _logger.info(
+                "lifecycle of %s: %s of %s customers evaluated",
+                company.name,
+                done,
+                len(partner_ids),
+            )
+            if auto_commit:
+                # Safe: a batch is complete (its moves, notes and queue rows
+                # together); a crash later resumes from the queue.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _evaluate_partners(self, company, partner_ids, today=None):
@@ -55,6 +99,21 @@ class CrmLifecycleEngine(models.AbstractModel):
             else datetime.combine(today, time(12))
         )
         today = today or fields.Date.context_today(self)
+        moves, facts = self._plan_moves(company, partner_ids, today)
+        return self._apply_moves(company, moves, facts, today, now)
+
+    @api.model
+    def _plan_moves(self, company, partner_ids, today):
+        """({partner id: [(from stage, to stage, rule)]}, {partner id: order
+        facts}) of these commercial partners in `company` as of `today`,
+        decided in memory from one facts query and one search per rule."""
+        stages = self.env["crm.lifecycle.stage"].sudo().search([])
+        partner_ids = sorted(set(partner_ids))
+        if not partner_ids or not stages:
+            return {}, {}
+        self.env.flush_all()
+        states = self._get_partner_stages(company, partner_ids)
+        partner_ids = [pid for pid in partner_ids if not states[pid][2]]
         # Rules were checked by a manager; the evaluation itself is the system's.
         Partner = (
             self.env["res.partner"]
@@ -62,24 +121,61 @@ class CrmLifecycleEngine(models.AbstractModel):
             .with_company(company)
             .with_context(lifecycle_today=today, active_test=False)
         )
-        stages = self.env["crm.lifecycle.stage"].sudo().search([])
-        partners = Partner.browse(sorted(set(partner_ids)))
-        if not partners or not stages:
-            return {}
-        self.env.flush_all()
-        partners = partners.filtered(lambda p: not p.lifecycle_locked)
         rules = self.env["crm.lifecycle.rule"].sudo()._get_company_rules(company)
-        facts = self._get_order_facts(company, partners.ids, today)
-        matched = self._match_rule_domains(Partner, rules, partners, company, today)
+        facts = self._get_order_facts(company, partner_ids, today)
+        matched = self._match_rule_domains(
+            Partner, rules, Partner.browse(partner_ids), company, today
+        )
+        specs = self._get_rule_specs(company, rules, matched)
+        Stage, Rule = self.env["crm.lifecycle.stage"], self.env["crm.lifecycle.rule"]
         moves = {}
-        for partner in partners:
+        for pid in partner_ids:
+            stage_id, since, _locked = states[pid]
             chain = self._get_moves(
-                company, stages, rules, matched, partner, facts.get(partner.id), today
+                stages[0].id, specs, pid, stage_id, since, facts.get(pid), today
             )
             if chain:
-                moves[partner.id] = chain
+                moves[pid] = [
+                    (Stage.browse(stage_from), Stage.browse(stage_to), rule or Rule)
+                    for stage_from, stage_to, rule in chain
+                ]
+        return moves, facts
+
+    @api.model
+    def _get_partner_stages(self, company, partner_ids):
+        """{partner id: (stage id, in stage since, locked)} in `company`, read
+        in one query: through the ORM, reading them loads every field of every
+        customer."""
+        self.env["res.partner"].flush_model(
+            ["lifecycle_stage_id", "lifecycle_stage_date", "lifecycle_locked"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT id, (lifecycle_stage_id->>%(key)s)::int,
+                   (lifecycle_stage_date->>%(key)s)::date,
+                   COALESCE((lifecycle_locked->>%(key)s)::boolean, FALSE)
+              FROM res_partner WHERE id = ANY(%(ids)s::int[])
+            """,
+                key=str(company.id),
+                ids=array_literal(partner_ids),
+            )
+        )
+        return {pid: state for pid, *state in self.env.cr.fetchall()}
+
+    @api.model
+    def _apply_moves(self, company, moves, facts, today, now):
+        """Store these moves ({partner id: [(from stage, to stage, rule)]}):
+        history, one chatter note per customer, warnings for those entering an
+        at-risk stage. Returns {partner id: stage they end in}."""
         if not moves:
             return {}
+        Partner = (
+            self.env["res.partner"]
+            .sudo()
+            .with_company(company)
+            .with_context(lifecycle_today=today, active_test=False)
+        )
         reasons = self._describe_partners(Partner.browse(list(moves)), facts)
         nobody = self.env["res.users"]
         self.env["crm.lifecycle.history"]._record_moves(
@@ -122,55 +218,79 @@ class CrmLifecycleEngine(models.AbstractModel):
     def _match_rule_domains(self, Partner, rules, partners, company, today):
         """{rule: set of partner ids meeting its domain}: one search per rule.
 
-        The searches on live facts and value snapshots are told the batch
-        (partner_batch_ids), so they aggregate the batch's orders and read
-        its snapshots, not the whole company's for every batch."""
+        For a few customers, the searches are restricted to them, and those
+        on live facts and value snapshots are told the batch
+        (partner_batch_ids), so they aggregate only their orders and read
+        only their snapshots. For many, each search runs over the whole
+        company, joined by hashing, and is intersected with them after
+        (8.4 s -> 4.9 s at 100,000 customers)."""
+        ids = set(partners.ids)
+        few = len(ids) < WHOLE_BOOKS_FROM
+        if few:
+            Partner = Partner.with_context(
+                partner_batch_ids=partners.ids  # commercial partners
+            )
         matched = {}
-        Partner = Partner.with_context(
-            partner_batch_ids=partners.commercial_partner_id.ids
-        )
         for rule in rules:
             domain = rule._get_domain(company, today)
             if not domain:
-                matched[rule] = set(partners.ids)
+                matched[rule] = set(ids)
                 continue
-            matched[rule] = set(
-                Partner._search(
-                    expression.AND([[("id", "in", partners.ids)], domain])
-                ).get_result_ids()
-            )
+            if few:
+                domain = expression.AND([[("id", "in", partners.ids)], domain])
+            matched[rule] = ids.intersection(Partner._search(domain).get_result_ids())
         return matched
 
     @api.model
-    def _get_moves(self, company, stages, rules, matched, partner, facts, today):
-        """[(from stage, to stage, rule)]: the moves of one customer, in memory.
+    def _get_rule_specs(self, company, rules, matched):
+        """The rules as plain values, in order: (rule, ids of the partners
+        meeting its domain, from stage ids, to stage id, recency condition,
+        days, factor). Trying them through the records' fields took 17 s for
+        100,000 customers."""
+        return [
+            (
+                rule,
+                matched[rule],
+                frozenset(rule.stage_from_ids.ids),
+                rule.stage_to_id.id,
+                rule.recency_condition,
+                *rule._get_recency_threshold(company),
+            )
+            for rule in rules
+        ]
+
+    @api.model
+    def _get_moves(
+        self, first_stage_id, specs, partner_id, stage_id, since, facts, today
+    ):
+        """[(from stage id, to stage id, rule)]: the moves of one customer, in
+        memory, from its stage (id or None) entered on `since`.
 
         A customer without a stage enters the first one; then the first rule met
         moves them, again and again until no rule moves them. A rule leading to
         the stage they are in, or back to one they left in this evaluation,
         stops the chain: one evaluation never goes round in circles."""
-        stage, since = partner.lifecycle_stage_id, partner.lifecycle_stage_date
-        Rule = self.env["crm.lifecycle.rule"]
         chain = []
-        if not stage:
-            chain.append((stage, stages[0], Rule))
-            stage, since = stages[0], today
-        for _step in stages:
-            rule = next(
+        if not stage_id:
+            chain.append((None, first_stage_id, None))
+            stage_id, since = first_stage_id, today
+        left = {stage_id}
+        while True:
+            spec = next(
                 (
-                    rule
-                    for rule in rules
-                    if partner.id in matched[rule]
-                    and (not rule.stage_from_ids or stage in rule.stage_from_ids)
-                    and rule._recency_met(company, facts, since)
+                    spec
+                    for spec in specs
+                    if partner_id in spec[1]
+                    and (not spec[2] or stage_id in spec[2])
+                    and recency_met(*spec[4:], facts, since)
                 ),
                 None,
             )
-            if not rule or rule.stage_to_id in (stage, *(move[0] for move in chain)):
-                break
-            chain.append((stage, rule.stage_to_id, rule))
-            stage, since = rule.stage_to_id, today
-        return chain
+            if not spec or spec[3] in left:
+                return chain
+            chain.append((stage_id, spec[3], spec[0]))
+            stage_id, since = spec[3], today
+            left.add(stage_id)
 
     # ------------------------------------------------------------------
     # Facts
@@ -228,9 +348,9 @@ class CrmLifecycleEngine(models.AbstractModel):
             return {}
         self.env.cr.execute(
             SQL(
-                "SELECT * FROM (%s) facts WHERE partner_id IN %s",
+                "SELECT * FROM (%s) facts WHERE partner_id = ANY(%s::int4[])",
                 query,
-                tuple(partner_ids),
+                array_literal(partner_ids),
             )
         )
         return {row["partner_id"]: row for row in self.env.cr.dictfetchall()}

@@ -20,6 +20,26 @@ RECENCY_THRESHOLDS = [
 ]
 
 
+def recency_met(condition, days, factor, facts, stage_date):
+    """Whether a customer's order facts (days_since_order, order_interval,
+    last_order_date) meet a recency condition with these days and factor:
+    factor times the customer's usual interval between orders when known,
+    else the days."""
+    if condition == "none":
+        return True
+    if not facts or not facts["last_order_date"]:
+        return False
+    if condition == "since_stage":
+        return not stage_date or facts["last_order_date"] > stage_date
+    interval = facts["order_interval"]
+    threshold = factor * interval if factor and interval else days
+    if not threshold:
+        return False
+    if condition == "silent":
+        return facts["days_since_order"] > threshold
+    return facts["days_since_order"] <= threshold
+
+
 class CrmLifecycleRule(models.Model):
     """Moves customers from some stages to another when its condition is met.
 
@@ -121,20 +141,12 @@ class CrmLifecycleRule(models.Model):
     def _recency_met(self, company, facts, stage_date):
         """Whether a customer's order facts meet this rule's recency condition."""
         self.ensure_one()
-        if self.recency_condition == "none":
-            return True
-        if not facts or not facts["last_order_date"]:
-            return False
-        if self.recency_condition == "since_stage":
-            return not stage_date or facts["last_order_date"] > stage_date
-        days, factor = self._get_recency_threshold(company)
-        interval = facts["order_interval"]
-        threshold = factor * interval if factor and interval else days
-        if not threshold:
-            return False
-        if self.recency_condition == "silent":
-            return facts["days_since_order"] > threshold
-        return facts["days_since_order"] <= threshold
+        return recency_met(
+            self.recency_condition,
+            *self._get_recency_threshold(company),
+            facts,
+            stage_date,
+        )
 
     @api.constrains(
         "domain",

@@ -1,7 +1,9 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..models import crm_lifecycle_engine
 from .common import CrmLifecycleCommon
 
 
@@ -57,6 +59,16 @@ class TestLifecycleEngine(CrmLifecycleCommon):
         self._reset(customers)
         for customer in customers:
             self._evaluate(customer)
+        self.assertEqual({c.name: c.lifecycle_stage_id.code for c in customers}, batch)
+        self.assertEqual(
+            {c.name: [m.stage_to_id.code for m in self._history(c)] for c in customers},
+            batch_paths,
+        )
+        # Many customers at once: each rule searched over the whole company,
+        # then narrowed to them.
+        self._reset(customers)
+        with patch.object(crm_lifecycle_engine, "WHOLE_BOOKS_FROM", 0):
+            self._evaluate(*customers)
         self.assertEqual({c.name: c.lifecycle_stage_id.code for c in customers}, batch)
         self.assertEqual(
             {c.name: [m.stage_to_id.code for m in self._history(c)] for c in customers},

@@ -110,12 +110,12 @@ class CrmValueQueueMixin(models.AbstractModel):
             SQL(
                 """
             DELETE FROM %s WHERE company_id = %s AND id <= %s
-               AND partner_id = ANY(%s::int[])
+               AND partner_id = ANY(%s::int4[])
             """,
                 SQL.identifier(self._table),
                 company.id,
                 last_id,
-                list(partner_ids),
+                array_literal(partner_ids),
             )
         )
 
