@@ -35,7 +35,7 @@ RESULTS = Path(__file__).parent / "results"
 ENGINE_STEPS = {
     "crm.value.engine": (
         "_queue_all_customers",
-        "_recompute_partners",
+        "_recompute_queued",
         "_compute_figures",
         "_get_invoiced_by_partner",
         "_get_delivered_cost_by_partner",
@@ -48,7 +48,12 @@ ENGINE_STEPS = {
         "_rank_company",
         "_write_partner_tiers",
     ),
-    "crm.lifecycle.engine": ("_evaluate_partners", "_match_rule_domains"),
+    "crm.lifecycle.engine": (
+        "_queue_all_customers",
+        "_plan_moves",
+        "_match_rule_domains",
+        "_apply_moves",
+    ),
 }
 
 
@@ -107,7 +112,12 @@ def reset(env, first_night):
         )
     if "crm.lifecycle.engine" in env:
         cr.execute("DELETE FROM crm_lifecycle_queue")
-        cr.execute("UPDATE res_company SET lifecycle_last_full_evaluation = NULL")
+        # The first night is the company's first evaluation (no care plans or
+        # warnings for the customers it classifies); a next night is not.
+        cr.execute(
+            "UPDATE res_company SET lifecycle_last_full_evaluation = %s",
+            [None if first_night else date.today() - relativedelta(days=1)],
+        )
         if first_night:
             cr.execute("DELETE FROM crm_lifecycle_history")
             cr.execute("UPDATE res_partner SET lifecycle_stage_id = NULL")

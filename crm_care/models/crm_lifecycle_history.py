@@ -7,7 +7,9 @@ class CrmLifecycleHistory(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         moves = super().create(vals_list)
-        moves._care_fire_stage_entered()
+        if not self.env.context.get("lifecycle_initial_classification"):
+            # (The first evaluation of a company classifies, nobody enters.)
+            moves._care_fire_stage_entered()
         return moves
 
     def _care_fire_stage_entered(self):

@@ -279,6 +279,39 @@ class TestCarePlans(CrmCareCommon):
         self.assertFalse(self._care(welcome), "no welcome call for an old customer")
         self.assertEqual(len(self._care(welcome, newcomer)), 1)
 
+    def test_first_evaluation_of_a_company_classifies_without_care(self):
+        """The first scheduled evaluation stages the customers a company
+        already has without a welcome call or churn warning for each; from the
+        next one on, a customer entering a stage gets its care."""
+        welcome = self.env.ref("crm_care.plan_welcome")
+        welcome.active = True
+        warning = self.env.ref("crm_lifecycle.mail_activity_type_churn_warning")
+        Activity = self.env["mail.activity"].sudo()
+        warnings = Activity.search_count([("activity_type_id", "=", warning.id)])
+        events = self.Event.search([])
+        engine = self.env["crm.lifecycle.engine"].sudo()
+        existing = self._customer("Existing Buyer Ltd", care_user_id=self.rep.id)
+        self._sell(existing, [(self.service, 1, 100.0)])
+        self.company.lifecycle_last_full_evaluation = False
+        engine._cron_evaluate_lifecycle()
+        self.assertEqual(
+            existing.with_company(self.company).lifecycle_stage_id.code, "new"
+        )
+        self.assertEqual(
+            self.Event.search([]), events, "no care on the first evaluation"
+        )
+        self.assertEqual(
+            Activity.search_count([("activity_type_id", "=", warning.id)]), warnings
+        )
+        newcomer = self._customer("Newcomer Buyer Ltd", care_user_id=self.rep.id)
+        self._sell(newcomer, [(self.service, 1, 100.0)])
+        self.company.lifecycle_last_full_evaluation = fields.Date.today() - timedelta(
+            days=1
+        )
+        engine._cron_evaluate_lifecycle()
+        self.assertEqual(len(self._care(welcome, newcomer)), 1)
+        self.assertFalse(self._care(welcome, existing))
+
     def test_representative_sees_only_their_customers(self):
         other_rep = new_test_user(
             self.env, login="care_rep_2", groups="crm_value.group_crm_value_user"

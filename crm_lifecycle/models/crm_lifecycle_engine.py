@@ -36,9 +36,11 @@ class CrmLifecycleEngine(models.AbstractModel):
         customers of each company, storing the moves in batches, each batch
         committed."""
         today = fields.Date.context_today(self)
-        queued = False
+        queued, initial = False, set()
         for company in self.env["res.company"].search([]):
             if company.lifecycle_last_full_evaluation != today:
+                if not company.lifecycle_last_full_evaluation:
+                    initial.add(company.id)
                 self._queue_all_customers(company)
                 company.lifecycle_last_full_evaluation = today
                 queued = True
@@ -49,7 +51,13 @@ class CrmLifecycleEngine(models.AbstractModel):
         engine = self.with_context(mail_notify_force_send=False)
         queue = self.env["crm.lifecycle.queue"]
         for company, partner_ids, last_id in queue._get_queued_by_company():
-            engine._evaluate_queued(company, partner_ids, last_id, batch_size)
+            # A company's first evaluation classifies the customers it already
+            # has: they are not entering their stage, so no warning and no care
+            # plan (tens of thousands of activities at once for a large base).
+            # From then on, every stage entered starts them.
+            engine.with_context(
+                lifecycle_initial_classification=company.id in initial
+            )._evaluate_queued(company, partner_ids, last_id, batch_size)
 
     @api.model
     def _evaluate_queued(self, company, partner_ids, last_id, batch_size):
@@ -208,7 +216,8 @@ class CrmLifecycleEngine(models.AbstractModel):
         at_risk = [
             pid for stage, ids in by_stage.items() if stage.is_at_risk for pid in ids
         ]
-        self._warn_at_risk(Partner.browse(at_risk), facts, today)
+        if not self.env.context.get("lifecycle_initial_classification"):
+            self._warn_at_risk(Partner.browse(at_risk), facts, today)
         return {pid: chain[-1][1] for pid, chain in moves.items()}
 
     # ------------------------------------------------------------------
