@@ -34,7 +34,7 @@ except ImportError:  # run as a script
 RESULTS = Path(__file__).parent / "results"
 ENGINE_STEPS = {
     "crm.value.engine": (
-        "_queue_all_customers",
+        "_get_all_customers",
         "_recompute_queued",
         "_compute_figures",
         "_get_invoiced_by_partner",
@@ -49,7 +49,7 @@ ENGINE_STEPS = {
         "_write_partner_tiers",
     ),
     "crm.lifecycle.engine": (
-        "_queue_all_customers",
+        "_get_all_customers",
         "_plan_moves",
         "_match_rule_domains",
         "_apply_moves",

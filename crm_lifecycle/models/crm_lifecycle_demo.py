@@ -45,12 +45,7 @@ class CrmLifecycleDemo(models.AbstractModel):
         engine = self.env["crm.lifecycle.engine"]
         self.env.flush_all()
         self.env["crm.lifecycle.queue"].search([]).unlink()
-        engine._queue_all_customers(company)
-        self.env.cr.execute(
-            "DELETE FROM crm_lifecycle_queue WHERE company_id = %s RETURNING partner_id",
-            [company.id],
-        )
-        customers = sorted({row[0] for row in self.env.cr.fetchall()})
+        customers = sorted(engine._get_all_customers(company))
         customers += [ref("crm_lifecycle.demo_customer_lotus").id]
         for days in range(self.REPLAY_DAYS, -1, -self.REPLAY_STEP_DAYS):
             engine._evaluate_partners(

@@ -32,32 +32,42 @@ class CrmLifecycleEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _cron_evaluate_lifecycle(self, batch_size=2000):
-        """Daily: queue every customer once; always: evaluate the queued
-        customers of each company, storing the moves in batches, each batch
-        committed."""
+        """Once a day every customer of each company, otherwise the customers
+        queued by events: moves decided at once per company, stored in
+        batches, each batch committed. The day's full pass is marked done at
+        its end, so a run stopped half-way does it again."""
         today = fields.Date.context_today(self)
-        queued, initial = False, set()
-        for company in self.env["res.company"].search([]):
-            if company.lifecycle_last_full_evaluation != today:
-                if not company.lifecycle_last_full_evaluation:
-                    initial.add(company.id)
-                self._queue_all_customers(company)
-                company.lifecycle_last_full_evaluation = today
-                queued = True
-        if queued:
-            self.env["crm.lifecycle.queue"]._analyze()
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        queued = {
+            company: (partner_ids, last_id)
+            for company, partner_ids, last_id in self.env[
+                "crm.lifecycle.queue"
+            ]._get_queued_by_company()
+        }
         # Emails the moves cause (activities assigned by care plans) go through
         # the mail queue, as for Odoo's server actions, not sent one by one.
         engine = self.with_context(mail_notify_force_send=False)
-        queue = self.env["crm.lifecycle.queue"]
-        for company, partner_ids, last_id in queue._get_queued_by_company():
-            # A company's first evaluation classifies the customers it already
-            # has: they are not entering their stage, so no warning and no care
-            # plan (tens of thousands of activities at once for a large base).
-            # From then on, every stage entered starts them.
-            engine.with_context(
-                lifecycle_initial_classification=company.id in initial
-            )._evaluate_queued(company, partner_ids, last_id, batch_size)
+        for company in self.env["res.company"].search([]):
+            partner_ids, last_id = queued.get(company, ([], 0))
+            full = company.lifecycle_last_full_evaluation != today
+            if full:
+                partner_ids = sorted(
+                    set(partner_ids).union(self._get_all_customers(company))
+                )
+            if partner_ids:
+                # A company's first evaluation classifies the customers it
+                # already has: they are not entering their stage, so no warning
+                # and no care plan (tens of thousands of activities at once for
+                # a large base). From then on, every stage entered starts them.
+                engine.with_context(
+                    lifecycle_initial_classification=not (
+                        company.lifecycle_last_full_evaluation
+                    )
+                )._evaluate_queued(company, partner_ids, last_id, batch_size)
+            if full:
+                company.lifecycle_last_full_evaluation = today
+                if auto_commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _evaluate_queued(self, company, partner_ids, last_id, batch_size):
@@ -457,17 +467,17 @@ class CrmLifecycleEngine(models.AbstractModel):
         ).create(vals_list)
 
     # ------------------------------------------------------------------
-    # The queue
+    # Who is evaluated
     # ------------------------------------------------------------------
     @api.model
-    def _queue_all_customers(self, company):
-        """Queue every commercial partner with a stage, a confirmed order or an
+    def _get_all_customers(self, company):
+        """Ids of the commercial partners with a stage, a confirmed order or an
         open lead in `company`."""
+        today = fields.Date.context_today(self)
         self.env.cr.execute(
             SQL(
                 """
-            INSERT INTO crm_lifecycle_queue (partner_id, company_id)
-            SELECT partner_id, %(company)s FROM (
+            SELECT partner_id FROM (
                 SELECT id AS partner_id FROM res_partner
                  WHERE lifecycle_stage_id->>%(key)s IS NOT NULL
                 UNION
@@ -477,11 +487,9 @@ class CrmLifecycleEngine(models.AbstractModel):
             ) customers
             WHERE partner_id IS NOT NULL
             """,
-                company=company.id,
                 key=str(company.id),
-                orders=self._get_order_facts_query(
-                    company, fields.Date.context_today(self)
-                ),
-                crm=self._get_crm_facts_query(company, fields.Date.context_today(self)),
+                orders=self._get_order_facts_query(company, today),
+                crm=self._get_crm_facts_query(company, today),
             )
         )
+        return [row[0] for row in self.env.cr.fetchall()]

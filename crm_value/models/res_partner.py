@@ -1,11 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 from odoo.tools.mail import generate_tracking_message_id
 
 from .crm_value_snapshot import QUADRANTS
 
 MANAGER = "crm_value.group_crm_value_manager"
+# Partners whose tracked changes are logged together (_write_logging_tracking)
+TRACKING_CHUNK = 1000
 
 # Snapshot columns shown on the partner as value_<column> (value_score as is).
 PUBLIC_FIGURES = (
@@ -411,21 +413,27 @@ class ResPartner(models.Model):
             or context.get("mail_notrack")
         ):
             return self.write(vals)
-        initial = {p.id: {name: p[name] for name in tracked} for p in self}
-        result = self.with_context(mail_notrack=True).write(vals)
         tracked_fields = self.fields_get(
             tracked, attributes=("string", "type", "selection", "currency_field")
         )
-        changes = {}
-        for partner in self:
-            tracking_value_ids = partner._mail_track(
-                tracked_fields, initial[partner.id]
-            )[1]
-            if tracking_value_ids:
-                changes[partner.id] = tracking_value_ids
-        if changes:
-            self._log_tracking_values(changes)
-        return result
+        for partners in split_every(TRACKING_CHUNK, self.ids, self.browse):
+            initial = {p.id: {name: p[name] for name in tracked} for p in partners}
+            partners.with_context(mail_notrack=True).write(vals)
+            changes = {}
+            for partner in partners:
+                tracking_value_ids = partner._mail_track(
+                    tracked_fields, initial[partner.id]
+                )[1]
+                if tracking_value_ids:
+                    changes[partner.id] = tracking_value_ids
+            if changes:
+                partners._log_tracking_values(changes)
+            if len(self) > TRACKING_CHUNK:
+                # Memory stays bounded: the records, notes and tracking values
+                # of 90,000 partners held at once took 2.7 GB.
+                self.env.flush_all()
+                self.env.invalidate_all()
+        return True
 
     def _log_tracking_values(self, changes):
         """Log {partner id: tracking value commands} as the notes tracking
