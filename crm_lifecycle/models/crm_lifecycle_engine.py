@@ -104,8 +104,11 @@ class CrmLifecycleEngine(models.AbstractModel):
             )
             if auto_commit:
                 # Safe: a batch is complete (its moves, notes and queue rows
-                # together); a crash later resumes from the queue.
+                # together); after a crash, the rest is still queued or the
+                # day's full pass is still to do.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+            # What the batch loaded and created is not needed any more.
+            self.env.invalidate_all()
 
     @api.model
     def _evaluate_partners(self, company, partner_ids, today=None):
@@ -122,8 +125,8 @@ class CrmLifecycleEngine(models.AbstractModel):
 
     @api.model
     def _plan_moves(self, company, partner_ids, today):
-        """({partner id: [(from stage, to stage, rule)]}, {partner id: order
-        facts}) of these commercial partners in `company` as of `today`,
+        """({partner id: [(from stage id, to stage id, rule)]}, {partner id:
+        order facts}) of these commercial partners in `company` as of `today`,
         decided in memory from one facts query and one search per rule."""
         stages = self.env["crm.lifecycle.stage"].sudo().search([])
         partner_ids = sorted(set(partner_ids))
@@ -145,7 +148,6 @@ class CrmLifecycleEngine(models.AbstractModel):
             Partner, rules, Partner.browse(partner_ids), company, today
         )
         specs = self._get_rule_specs(company, rules, matched)
-        Stage, Rule = self.env["crm.lifecycle.stage"], self.env["crm.lifecycle.rule"]
         moves = {}
         for pid in partner_ids:
             stage_id, since, _locked = states[pid]
@@ -153,10 +155,7 @@ class CrmLifecycleEngine(models.AbstractModel):
                 stages[0].id, specs, pid, stage_id, since, facts.get(pid), today
             )
             if chain:
-                moves[pid] = [
-                    (Stage.browse(stage_from), Stage.browse(stage_to), rule or Rule)
-                    for stage_from, stage_to, rule in chain
-                ]
+                moves[pid] = chain
         return moves, facts
 
     @api.model
@@ -183,11 +182,18 @@ class CrmLifecycleEngine(models.AbstractModel):
 
     @api.model
     def _apply_moves(self, company, moves, facts, today, now):
-        """Store these moves ({partner id: [(from stage, to stage, rule)]}):
-        history, one chatter note per customer, warnings for those entering an
-        at-risk stage. Returns {partner id: stage they end in}."""
+        """Store these moves ({partner id: [(from stage id, to stage id,
+        rule)]}): history, one chatter note per customer, warnings for those
+        entering an at-risk stage. Returns {partner id: stage they end in}."""
         if not moves:
             return {}
+        Stage, Rule = self.env["crm.lifecycle.stage"], self.env["crm.lifecycle.rule"]
+        moves = {
+            pid: [
+                (Stage.browse(a), Stage.browse(b), rule or Rule) for a, b, rule in chain
+            ]
+            for pid, chain in moves.items()
+        }
         Partner = (
             self.env["res.partner"]
             .sudo()

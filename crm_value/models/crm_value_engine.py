@@ -126,8 +126,10 @@ class CrmValueEngine(models.AbstractModel):
             )
             if auto_commit:
                 # Safe: a batch is complete (its snapshots written, its queue
-                # rows gone, together); a crash later resumes from the queue.
+                # rows gone, together); after a crash, the rest is still queued
+                # or the day's full pass is still to do.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()  # what the batch loaded is not needed
 
     @api.model
     def _recompute_partners(self, company, partner_ids):
