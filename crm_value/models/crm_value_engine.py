@@ -715,8 +715,38 @@ class CrmValueEngine(models.AbstractModel):
             Partner.browse(ids)._write_logging_tracking({"value_tier_id": tier_id})
         if Partner.env.company.value_apply_tier_pricelist:
             self._apply_tier_pricelists(Partner, by_tier)
-        for abc, ids in by_abc.items():
-            Partner.browse(ids).write({"value_abc_class": abc})
+        self._write_abc_classes(Partner, by_abc)
+
+    @api.model
+    def _write_abc_classes(self, Partner, partner_ids_by_class):
+        """Set the company's ABC class of many partners in one UPDATE. The class
+        is untracked and only the engine writes it: the ORM's write of 45,000
+        partners took 20 s and 350 MB."""
+        pairs = [
+            (pid, abc or None)
+            for abc, ids in partner_ids_by_class.items()
+            for pid in ids
+        ]
+        if not pairs:
+            return
+        Partner.flush_model(["value_abc_class"])
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE res_partner p
+               SET value_abc_class = CASE
+                   WHEN v.abc IS NULL THEN COALESCE(p.value_abc_class, '{}') - %(key)s
+                   ELSE COALESCE(p.value_abc_class, '{}')
+                        || jsonb_build_object(%(key)s, v.abc) END
+              FROM unnest(%(ids)s::int4[], %(classes)s::varchar[]) AS v(id, abc)
+             WHERE p.id = v.id
+            """,
+                key=str(Partner.env.company.id),
+                ids=array_literal(pid for pid, _abc in pairs),
+                classes=array_literal(abc for _pid, abc in pairs),
+            )
+        )
+        Partner.invalidate_model(["value_abc_class"])
 
     @api.model
     def _apply_tier_pricelists(self, Partner, partner_ids_by_tier):

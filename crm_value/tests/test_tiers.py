@@ -55,6 +55,22 @@ class TestCustomerPyramid(CrmValueCommon):
             ["A", "A", "B", "C", "C"],
         )
 
+    def test_abc_classes_are_kept_per_company(self):
+        self._sell_profits()
+        other = self.setup_other_company()["company"]
+        Partner = self.env["res.partner"]
+        self.engine._write_abc_classes(
+            Partner.with_company(other), {"B": [self.big.id]}
+        )
+        self.engine._write_abc_classes(
+            Partner.with_company(self.company),
+            {False: [self.big.id], "A": [self.small.id]},
+        )
+        self.assertFalse(self.big.with_company(self.company).value_abc_class)
+        self.assertEqual(self.big.with_company(other).value_abc_class, "B")
+        self.assertEqual(self.small.with_company(self.company).value_abc_class, "A")
+        self.assertEqual(self.middle.with_company(self.company).value_abc_class, "B")
+
     def test_threshold_edit_reranks_and_tracks_the_move(self):
         self._sell_profits()
         self.platinum.threshold = 60.0
