@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.tools import email_normalize, html2plaintext, plaintext2html
 
@@ -409,21 +411,26 @@ class CrmCareComplaint(models.Model):
     def _sla_refresh(self, now=None):
         """Bring the SLA status up to date (on each move, and hourly)."""
         now = now or fields.Datetime.now()
+        # One write per distinct status, of the complaints whose status changed.
+        changed = defaultdict(list)
         for complaint in self:
             vals = complaint._sla_values(now)
             if any(complaint[name] != value for name, value in vals.items()):
-                complaint.write(vals)
+                changed[tuple(sorted(vals.items()))].append(complaint.id)
+        for vals, complaint_ids in changed.items():
+            self.browse(complaint_ids).write(dict(vals))
 
     def _sla_escalate(self):
         """Open complaints at risk or late get one activity for the policy's
         escalation user (or the owner), due on the deadline."""
-        for complaint in self.filtered(
+        to_escalate = self.filtered(
             lambda c: (
                 c.state in OPEN_STATES
                 and c.sla_status in ("at_risk", "late")
                 and not c.sla_escalated
             )
-        ):
+        )
+        for complaint in to_escalate:
             policy = complaint.sla_policy_id
             deadline = (
                 complaint.response_deadline
@@ -449,7 +456,7 @@ class CrmCareComplaint(models.Model):
                     policy.escalation_user_id or complaint.user_id or self.env.user
                 ).id,
             )
-            complaint.sla_escalated = True
+        to_escalate.sla_escalated = True
 
     @api.model
     def _cron_check_sla(self):

@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.tools import SQL
 
+from odoo.addons.crm_value.sql_arrays import array_literal
+
 # How each measure maps to 0-1 satisfaction: (lowest, highest) of its scale.
 # CES asks "how easy was it", so 7 (very easy) is the most satisfied.
 CARE_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -57,13 +59,13 @@ class CrmValueEngine(models.AbstractModel):
                    COALESCE(SUM(cost) FILTER (WHERE date_received >= %(date_from)s), 0),
                    SUM(cost)
               FROM crm_care_complaint
-             WHERE company_id = %(company)s AND partner_id IN %(partners)s
+             WHERE company_id = %(company)s AND partner_id = ANY(%(partners)s::int[])
                AND state <> 'cancelled' AND cost <> 0
              GROUP BY partner_id
             """,
                 company=company.id,
                 date_from=date_from,
-                partners=tuple(figures),
+                partners=array_literal(figures),
             )
         )
         for pid, window, lifetime in self.env.cr.fetchall():

@@ -1,11 +1,10 @@
 import logging
-import threading
 from collections import defaultdict
 from datetime import datetime, time
 
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 
 from odoo.addons.crm_value.models.crm_value_engine import WHOLE_BOOKS_FROM
 from odoo.addons.crm_value.sql_arrays import array_literal
@@ -34,26 +33,14 @@ class CrmLifecycleEngine(models.AbstractModel):
     def _cron_evaluate_lifecycle(self, batch_size=2000):
         """Once a day every customer of each company, otherwise the customers
         queued by events: moves decided at once per company, stored in
-        batches, each batch committed. The day's full pass is marked done at
-        its end, so a run stopped half-way does it again."""
-        today = fields.Date.context_today(self)
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        queued = {
-            company: (partner_ids, last_id)
-            for company, partner_ids, last_id in self.env[
-                "crm.lifecycle.queue"
-            ]._get_queued_by_company()
-        }
+        batches, each batch committed."""
+        queue = self.env["crm.lifecycle.queue"]
         # Emails the moves cause (activities assigned by care plans) go through
         # the mail queue, as for Odoo's server actions, not sent one by one.
         engine = self.with_context(mail_notify_force_send=False)
-        for company in self.env["res.company"].search([]):
-            partner_ids, last_id = queued.get(company, ([], 0))
-            full = company.lifecycle_last_full_evaluation != today
-            if full:
-                partner_ids = sorted(
-                    set(partner_ids).union(self._get_all_customers(company))
-                )
+        for company, partner_ids, last_id, full in queue._get_runs(
+            self._get_all_customers
+        ):
             if partner_ids:
                 # A company's first evaluation classifies the customers it
                 # already has: they are not entering their stage, so no warning
@@ -65,9 +52,7 @@ class CrmLifecycleEngine(models.AbstractModel):
                     )
                 )._evaluate_queued(company, partner_ids, last_id, batch_size)
             if full:
-                company.lifecycle_last_full_evaluation = today
-                if auto_commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                queue._mark_full_pass_done(company)
 
     @api.model
     def _evaluate_queued(self, company, partner_ids, last_id, batch_size):
@@ -76,39 +61,23 @@ class CrmLifecycleEngine(models.AbstractModel):
         rather than probing indexes batch after batch), then store them
         `batch_size` customers at a time, each batch committed with its queue
         rows (up to `last_id`: customers queued again meanwhile stay queued)."""
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        queue = self.env["crm.lifecycle.queue"]
         self.env["crm.value.engine"]._tune_transaction()
         today = fields.Date.context_today(self)
         now = fields.Datetime.now()
         moves, facts = self._plan_moves(company, partner_ids, today)
-        done = 0
-        for batch in split_every(batch_size, partner_ids, list):
-            self._apply_moves(
+        self.env["crm.lifecycle.queue"]._store_in_batches(
+            company,
+            partner_ids,
+            last_id,
+            batch_size,
+            lambda batch: self._apply_moves(
                 company,
                 {pid: moves[pid] for pid in batch if pid in moves},
                 facts,
                 today,
                 now,
-            )
-            queue._forget(company, batch, last_id)
-            done += len(batch)
-            self.env["ir.cron"]._notify_progress(
-                done=done, remaining=len(partner_ids) - done
-            )
-            _logger.info(
-                "lifecycle of %s: %s of %s customers evaluated",
-                company.name,
-                done,
-                len(partner_ids),
-            )
-            if auto_commit:
-                # Safe: a batch is complete (its moves, notes and queue rows
-                # together); after a crash, the rest is still queued or the
-                # day's full pass is still to do.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            # What the batch loaded and created is not needed any more.
-            self.env.invalidate_all()
+            ),
+        )
 
     @api.model
     def _evaluate_partners(self, company, partner_ids, today=None):

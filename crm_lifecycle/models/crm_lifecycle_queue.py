@@ -9,3 +9,4 @@ class CrmLifecycleQueue(models.Model):
     _inherit = ["crm.value.queue.mixin"]
     _description = "Customer Lifecycle Evaluation Queue"
     _queue_cron = "crm_lifecycle.ir_cron_evaluate_lifecycle"
+    _full_pass_field = "lifecycle_last_full_evaluation"

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from odoo.addons.crm_value.sql_arrays import array_literal
+
 MANAGER = "crm_value.group_crm_value_manager"
 USER = "crm_value.group_crm_value_user"
 
@@ -178,7 +180,7 @@ class ResPartner(models.Model):
             query = SQL(
                 "SELECT * FROM (%s) batch_facts WHERE partner_id = ANY(%s::int[])",
                 query,
-                list(batch),
+                array_literal(batch),
             )
         if operator in ("in", "not in"):
             values = [v for v in value if v is not False] if value else []

@@ -9,3 +9,4 @@ class CrmValueQueue(models.Model):
     _inherit = ["crm.value.queue.mixin"]
     _description = "Customer Value Recompute Queue"
     _queue_cron = "crm_value.ir_cron_recompute_value"
+    _full_pass_field = "value_last_full_recompute"
