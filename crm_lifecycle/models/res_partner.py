@@ -46,6 +46,7 @@ class ResPartner(models.Model):
     lifecycle_stage_id = fields.Many2one(
         "crm.lifecycle.stage",
         company_dependent=True,
+        index=False,  # a GIN index instead, see _get_company_key_many2ones
         tracking=True,
         copy=False,
         group_expand="_read_group_expand_full",
@@ -117,6 +118,10 @@ class ResPartner(models.Model):
         search=_search_fact("lifecycle_open_opportunity_count"),
         help="Opportunities neither won nor lost.",
     )
+
+    def _get_company_key_many2ones(self):
+        # The stage filters and the kanban grouped by stage.
+        return [*super()._get_company_key_many2ones(), "lifecycle_stage_id"]
 
     def _lifecycle_today(self):
         today = self.env.context.get("lifecycle_today")

@@ -166,6 +166,41 @@ class TestLifecycleEngine(CrmLifecycleCommon):
         self.assertPath(customer, ["reserve"])
         self.assertEqual(customer.with_company(other).lifecycle_order_count, 1)
         self.assertEqual(customer.lifecycle_order_count, 0)
+        # The lists' stage filters and groups: the stage of the current company.
+        Partner = self.env["res.partner"]
+        for company, stage in (
+            (other, self.stage_loyal),
+            (self.company, self.stage_reserve),
+        ):
+            partners = Partner.with_company(company)
+            for domain in (
+                [("lifecycle_stage_id", "=", stage.id)],
+                [("lifecycle_stage_id.code", "in", [stage.code])],
+                [
+                    (
+                        "lifecycle_stage_id",
+                        "in",
+                        (self.stage_loyal | self.stage_reserve).ids,
+                    )
+                ],
+            ):
+                self.assertEqual(
+                    partners.search([("id", "=", customer.id), *domain]), customer
+                )
+            self.assertFalse(
+                partners.search(
+                    [
+                        ("id", "=", customer.id),
+                        ("lifecycle_stage_id", "=", self.stage_new.id),
+                    ]
+                )
+            )
+            self.assertEqual(
+                partners._read_group(
+                    [("id", "=", customer.id)], ["lifecycle_stage_id"], ["__count"]
+                ),
+                [(stage, 1)],
+            )
 
     def test_kanban_shows_every_stage(self):
         customer = self._customer("Board Customer")

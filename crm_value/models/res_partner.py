@@ -1,6 +1,8 @@
+import json
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, Query, split_every
 from odoo.tools.mail import generate_tracking_message_id
 
 from .crm_value_snapshot import QUADRANTS
@@ -64,6 +66,7 @@ class ResPartner(models.Model):
     value_tier_id = fields.Many2one(
         "crm.value.tier",
         company_dependent=True,
+        index=False,  # a GIN index instead, see _get_company_key_many2ones
         tracking=True,
         help="The customer's layer of the customer pyramid in this company, from "
         "its net profit; recomputed nightly unless locked.",
@@ -391,6 +394,83 @@ class ResPartner(models.Model):
             row = snapshots[partner.id]
             for name in AMOUNT_FIGURES:
                 partner[_partner_field(name)] = row.get(name) or 0.0
+
+    # ------------------------------------------------------------------
+    # Lists filtered and grouped by tier: company-dependent many2ones in SQL
+    # ------------------------------------------------------------------
+    def _get_company_key_many2ones(self):
+        """Company-dependent many2ones that lists filter and group by, read
+        straight from their company's key and searched through a GIN index.
+
+        Odoo reads such a field through a subquery per row that checks the
+        target still exists (it clears the ids of deleted targets anyway):
+        no index can serve it, and its cost makes PostgreSQL compile the query
+        (JIT). At 100,000 customers a list filtered on one tier took 0.85 s,
+        grouping by tier 1.2 s. Odoo's own cleanup when a target is deleted
+        (`@?` on the column) uses the GIN index too.
+
+        Declare such a field with index=False."""
+        return ["value_tier_id"]
+
+    def init(self):
+        super().init()
+        for fname in self._get_company_key_many2ones():
+            # Odoo's default index of a company-dependent field (a btree of
+            # "IS NOT NULL") looks cheaper to the planner than this one and is
+            # then read whole, filtered row by row: these fields are declared
+            # without it, and databases installed before lose it.
+            self.env.cr.execute(
+                SQL(
+                    """
+                DROP INDEX IF EXISTS %s;
+                CREATE INDEX IF NOT EXISTS %s ON res_partner USING gin (%s jsonb_path_ops)
+                """,
+                    SQL.identifier(f"res_partner__{fname}_index"),
+                    SQL.identifier(f"res_partner_{fname}_company_key_index"),
+                    SQL.identifier(fname),
+                )
+            )
+
+    def _is_company_key_many2one(self, fname):
+        # A default value for all companies (ir.default) is read from outside
+        # the column: Odoo's own SQL handles it.
+        return fname in self._get_company_key_many2ones() and not self._fields[
+            fname
+        ].get_company_dependent_fallback(self)
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        sql = super()._field_to_sql(alias, fname, query, flush)  # access checked
+        if not self._is_company_key_many2one(fname):
+            return sql
+        field = self._fields[fname]
+        return SQL(
+            "(%s->%s->>0)::int4",
+            SQL.identifier(alias, fname, to_flush=field if flush else None),
+            str(self.env.company.id),
+        )
+
+    def _condition_to_sql(self, alias, fname, operator, value, query):
+        """`= id` and `in ids` (also `tier.code in ...`, a subquery of ids) by
+        containment, `{"<company id>": id}`, which the GIN index finds."""
+        if operator not in ("=", "in") or not self._is_company_key_many2one(fname):
+            return super()._condition_to_sql(alias, fname, operator, value, query)
+        if isinstance(value, Query):
+            # The targets (tiers, stages) are a few rows: their ids first.
+            value = [row[0] for row in self.env.execute_query(value.select())]
+        ids = value if isinstance(value, (list, tuple)) else [value]
+        if not all(type(id_) is int and id_ > 0 for id_ in ids):
+            return super()._condition_to_sql(alias, fname, operator, value, query)
+        if not ids:
+            return SQL("FALSE")
+        self.check_field_access_rights("read", [fname])
+        column = SQL.identifier(alias, fname, to_flush=self._fields[fname])
+        key = str(self.env.company.id)
+        return SQL(
+            "(%s)",
+            SQL(" OR ").join(
+                SQL("%s @> %s::jsonb", column, json.dumps({key: id_})) for id_ in ids
+            ),
+        )
 
     def _commercial_sync_to_children(self, fields_to_sync=None):
         # Odoo calls this on every write of a company with contacts, with the

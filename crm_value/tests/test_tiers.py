@@ -184,6 +184,69 @@ class TestCustomerPyramid(CrmValueCommon):
         )
         self.assertEqual(groups[self.iron], 2)
 
+    def test_tier_filters_match_the_tier_of_the_current_company(self):
+        """The lists' tier filters and groups read the tier through an index:
+        the same partners as the field itself, company by company."""
+        self._sell_profits()
+        other = self.setup_other_company()["company"]
+        self.big.with_company(other).value_tier_id = self.lead
+        customers = (
+            self.big | self.second | self.middle | self.small | self.costly
+        ) | self.stranger
+        Partner = self.env["res.partner"]
+        domains = [
+            [("value_tier_id", "=", self.gold.id)],
+            [("value_tier_id", "in", [self.platinum.id, self.lead.id])],
+            [("value_tier_id.code", "in", ("platinum", "gold"))],
+            [("value_tier_id", "=", self.lead.id)],
+            [("value_tier_id", "!=", self.iron.id)],
+            [("value_tier_id", "not in", [self.iron.id, self.lead.id])],
+            [("value_tier_id", "=", False)],
+            [("value_tier_id", "in", [self.gold.id, False])],
+        ]
+        for company in (self.company, other):
+            partners = Partner.with_company(company)
+            for domain in domains:
+                with self.subTest(company=company.name, domain=domain):
+                    found = partners.search([("id", "in", customers.ids), *domain])
+                    expected = customers.with_company(company).filtered_domain(domain)
+                    self.assertEqual(found, expected)
+        self.assertEqual(
+            Partner.with_company(other).search(
+                [("id", "in", customers.ids), ("value_tier_id", "=", self.lead.id)]
+            ),
+            self.big,
+        )
+        self.assertEqual(
+            Partner.search(
+                [("id", "in", customers.ids), ("value_tier_id", "=", self.lead.id)]
+            ),
+            self.costly,
+        )
+        groups = dict(
+            Partner._read_group(
+                [("id", "in", customers.ids)], ["value_tier_id"], ["__count"]
+            )
+        )
+        self.assertEqual(
+            groups,
+            {
+                self.platinum: 1,
+                self.gold: 1,
+                self.iron: 2,
+                self.lead: 1,
+                self.env["crm.value.tier"]: 1,
+            },
+        )
+        # A default tier for all companies is read from outside the column.
+        self.env["ir.default"].set("res.partner", "value_tier_id", self.lead.id)
+        self.assertEqual(
+            Partner.search(
+                [("id", "in", customers.ids), ("value_tier_id", "=", self.lead.id)]
+            ),
+            self.costly | self.stranger,
+        )
+
     def test_partners_search_on_value_figures(self):
         self._sell_profits()
         Partner = self.env["res.partner"]
