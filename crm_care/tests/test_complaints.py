@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
@@ -248,6 +248,32 @@ class TestComplaints(CrmCareCommon):
         self.assertEqual(self.customer.care_complaint_count, 1)
         self.assertEqual(self.customer.care_complaint_open_count, 0)
         self.assertEqual(self.customer.care_complaint_satisfied_percent, 100)
+
+    def test_customer_complaint_figures(self):
+        """The customer's complaint figures, shown on the customer and its
+        contacts: cancelled complaints left out, resolution time and
+        satisfaction over the resolved ones."""
+        received = datetime(2026, 11, 2, 9, 0)
+        for state, days, csat in (
+            ("resolved", 2, 5),
+            ("closed", 4, 2),
+            ("in_progress", 0, 0),
+            ("cancelled", 10, 5),
+        ):
+            complaint = self._complaint(subject=f"A {state} complaint")
+            complaint.stage_id = self.stage[state]
+            complaint.write(
+                {
+                    "date_received": received,
+                    "date_resolved": received + timedelta(days=days) if days else False,
+                    "csat_score": csat,
+                }
+            )
+        for partner in (self.customer, self.contact):
+            self.assertEqual(partner.care_complaint_count, 3)
+            self.assertEqual(partner.care_complaint_open_count, 1)
+            self.assertAlmostEqual(partner.care_complaint_resolution_days, 3.0)
+            self.assertEqual(partner.care_complaint_satisfied_percent, 50)
 
     # ------------------------------------------------------------------
     # Cost to serve and access
