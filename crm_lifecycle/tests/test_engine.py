@@ -202,6 +202,29 @@ class TestLifecycleEngine(CrmLifecycleCommon):
                 [(stage, 1)],
             )
 
+    def test_first_stage_is_not_logged_later_moves_are(self):
+        def stage_notes(partner):
+            return partner.message_ids.tracking_value_ids.filtered(
+                lambda t: t.field_id.name == "lifecycle_stage_id"
+            )
+
+        customer = self._customer("Chatter Customer")
+        self.env.cr.precommit.run()  # end of the creating transaction: tracking starts
+        self.lifecycle = self.lifecycle.with_context(
+            tracking_disable=False, mail_notrack=False
+        )
+        self._evaluate(customer)
+        self.env.cr.precommit.run()
+        self.assertEqual(customer.lifecycle_stage_id, self.stage_reserve)
+        self.assertFalse(stage_notes(customer), "a first stage is not a move")
+        self.assertPath(customer, ["reserve"])  # the history has it
+        self._order(customer, -5)
+        self._evaluate(customer)
+        self.env.cr.precommit.run()
+        note = stage_notes(customer)
+        self.assertEqual(note.old_value_char, self.stage_reserve.name)
+        self.assertEqual(note.new_value_char, customer.lifecycle_stage_id.name)
+
     def test_kanban_shows_every_stage(self):
         customer = self._customer("Board Customer")
         self._evaluate(customer)

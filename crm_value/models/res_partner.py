@@ -484,7 +484,11 @@ class ResPartner(models.Model):
         """Write `vals` on many partners and log the tracked changes in the
         chatter as a write would (one note per partner with its tracking
         values), but all notes in one batch instead of one message per partner
-        at commit: the nightly engines change thousands of partners."""
+        at commit: the nightly engines change thousands of partners.
+
+        A partner's first value (its first tier or stage) is not logged, as
+        Odoo logs none of the values a record is created with: it is no move,
+        and after installing it was 90,000 notes (150 s) in one night."""
         tracked = self._track_get_fields() & vals.keys()
         context = self.env.context
         if (
@@ -501,6 +505,8 @@ class ResPartner(models.Model):
             partners.with_context(mail_notrack=True).write(vals)
             changes = {}
             for partner in partners:
+                if not any(initial[partner.id].values()):
+                    continue
                 tracking_value_ids = partner._mail_track(
                     tracked_fields, initial[partner.id]
                 )[1]

@@ -72,18 +72,25 @@ class TestCustomerPyramid(CrmValueCommon):
         self.assertEqual(self.middle.with_company(self.company).value_abc_class, "B")
 
     def test_threshold_edit_reranks_and_tracks_the_move(self):
-        self._sell_profits()
-        self.platinum.threshold = 60.0
+        def tier_notes(partner):
+            return partner.message_ids.tracking_value_ids.filtered(
+                lambda t: t.field_id.name == "value_tier_id"
+            )
+
         self.env.cr.precommit.run()  # end of the creating transaction: tracking starts
-        self.engine.with_context(
+        self.engine = self.engine.with_context(
             tracking_disable=False, mail_notrack=False
-        )._rank_company(self.company)
+        )
+        self._sell_profits()
         self.env.cr.precommit.run()  # tracking values are written at commit
+        self.assertEqual(self.second.value_tier_id, self.gold)
+        self.assertFalse(tier_notes(self.second), "a first tier is not a move")
+        self.platinum.threshold = 60.0
+        self.engine._rank_company(self.company)
+        self.env.cr.precommit.run()
         self.assertEqual(self.second.value_tier_id, self.platinum)
         self.assertEqual(self._snapshot(self.second).tier_id, self.platinum)
-        tracked = self.second.message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.name == "value_tier_id"
-        )
+        tracked = tier_notes(self.second)
         self.assertEqual(tracked.old_value_char, self.gold.name)
         self.assertEqual(tracked.new_value_char, self.platinum.name)
 
