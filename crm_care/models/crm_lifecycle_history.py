@@ -4,9 +4,9 @@ from odoo import api, models
 class CrmLifecycleHistory(models.Model):
     _inherit = "crm.lifecycle.history"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        moves = super().create(vals_list)
+    @api.model
+    def _record_moves(self, company, moves, now):
+        moves = super()._record_moves(company, moves, now)
         if not self.env.context.get("lifecycle_initial_classification"):
             # (The first evaluation of a company classifies, nobody enters.)
             moves._care_fire_stage_entered()

@@ -240,13 +240,20 @@ class TestCarePlans(CrmCareCommon):
         plan.active = True
         at_risk = self.env["crm.lifecycle.stage"].search([("code", "=", "at_risk")])
         # Moves are written by the lifecycle engine, as superuser.
-        self.env["crm.lifecycle.history"].sudo().create(
+        self.env["crm.lifecycle.history"].sudo()._record_moves(
+            self.company,
             {
-                "partner_id": self.customer.id,
-                "company_id": self.company.id,
-                "stage_to_id": at_risk.id,
-                "date": fields.Datetime.now(),
-            }
+                self.customer.id: [
+                    (
+                        self.env["crm.lifecycle.stage"],
+                        at_risk,
+                        self.env["crm.lifecycle.rule"],
+                        self.env["res.users"],
+                        "no order for 120 days",
+                    )
+                ]
+            },
+            fields.Datetime.now(),
         )
         event = self._care(plan)
         self.assertEqual(len(event), 1)

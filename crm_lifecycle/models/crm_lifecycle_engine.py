@@ -169,7 +169,7 @@ class CrmLifecycleEngine(models.AbstractModel):
             .with_company(company)
             .with_context(lifecycle_today=today, active_test=False)
         )
-        reasons = self._describe_partners(Partner.browse(list(moves)), facts)
+        reasons = self._describe_partners(company, list(moves), facts)
         nobody = self.env["res.users"]
         self.env["crm.lifecycle.history"]._record_moves(
             company,
@@ -360,14 +360,28 @@ class CrmLifecycleEngine(models.AbstractModel):
     # Reasons and warnings
     # ------------------------------------------------------------------
     @api.model
-    def _describe_partners(self, partners, facts):
-        """{partner id: their order facts and P(alive) in words}."""
-        p_alive = {}
-        if "value_p_alive" in partners._fields:
-            p_alive = {p.id: p.value_p_alive for p in partners}
+    def _describe_partners(self, company, partner_ids, facts):
+        """{partner id: their order facts and P(alive) in words}, for these
+        commercial partners."""
+        # P(alive) alone, read from the current snapshots: the partner field
+        # is computed with all the public figures (half a first evaluation).
+        self.env["crm.value.snapshot"].flush_model(
+            ["partner_id", "company_id", "is_current", "p_alive"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT partner_id, p_alive FROM crm_value_snapshot
+             WHERE company_id = %s AND is_current AND partner_id = ANY(%s::int[])
+            """,
+                company.id,
+                array_literal(partner_ids),
+            )
+        )
+        p_alive = dict(self.env.cr.fetchall())
         return {
-            p.id: self._describe_facts(facts.get(p.id), p_alive.get(p.id))
-            for p in partners
+            pid: self._describe_facts(facts.get(pid), p_alive.get(pid))
+            for pid in partner_ids
         }
 
     @api.model
@@ -418,9 +432,7 @@ class CrmLifecycleEngine(models.AbstractModel):
         vals_list = []
         for lang, ids in by_lang.items():
             localized = self.with_context(lang=lang)
-            described = localized._describe_partners(
-                partners.with_context(lang=lang).browse(ids), facts
-            )
+            described = localized._describe_partners(partners.env.company, ids, facts)
             for partner in partners.browse(ids):
                 vals_list.append(
                     {

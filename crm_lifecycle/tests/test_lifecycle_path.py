@@ -62,6 +62,14 @@ class TestLifecyclePath(CrmLifecycleCommon):
             self._order(veteran, day)
         self._evaluate(veteran)
         self.assertPath(veteran, ["reserve", "new", "loyal"])
+        reserve, new, loyal = self._history(veteran)
+        self.assertEqual(reserve.next_stage_id, self.stage_new)
+        self.assertEqual(new.date_end, new.date, "passed through new at once")
+        self.assertEqual((new.next_stage_id, new.duration_days), (self.stage_loyal, 0))
+        self.assertFalse(loyal.date_end or loyal.next_stage_id)
+        self.assertEqual(loyal.rule_id, self.env.ref("crm_lifecycle.rule_loyal"))
+        self.assertFalse(loyal.is_churn or loyal.is_win_back)
+        self.assertEqual(veteran.lifecycle_history_count, 3)
 
     def test_silence_pushes_to_at_risk_then_lost_and_win_back(self):
         customer = self._customer("Quiet Trader", user_id=self.salesman.id)

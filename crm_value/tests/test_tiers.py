@@ -173,6 +173,29 @@ class TestCustomerPyramid(CrmValueCommon):
             [("id", "in", (quotation | confirmed).ids)], ["value_tier_id"], ["__count"]
         )
         self.assertEqual(dict(groups), {self.platinum: 1, self.gold: 1})
+        # A contact's quotation follows its company's tier, set by hand too.
+        buyer = self.env["res.partner"].create(
+            {"name": "Buyer", "parent_id": self.second.id}
+        )
+        contact_quotation = self.env["sale.order"].create({"partner_id": buyer.id})
+        self.assertEqual(contact_quotation.value_tier_id, self.platinum)
+        self.second.value_tier_id = self.iron
+        self.assertEqual((quotation | contact_quotation).value_tier_id, self.iron)
+        self.assertEqual(confirmed.value_tier_id, self.gold)
+
+    def test_contacts_keep_their_company_address_through_tier_writes(self):
+        """A tier written alone skips Odoo's sync of the company's address
+        and commercial fields to its contacts (none of them changed); written
+        together with them, the contacts still follow."""
+        contact = self.env["res.partner"].create(
+            {"name": "Buyer", "parent_id": self.big.id, "type": "contact"}
+        )
+        self.big.value_tier_id = self.gold
+        self.big.write(
+            {"value_tier_id": self.iron.id, "street": "1 Tea Road", "vat": "CN1234"}
+        )
+        self.assertEqual((contact.street, contact.vat), ("1 Tea Road", "CN1234"))
+        self.assertEqual(self.big.value_tier_id, self.iron)
 
     def test_partners_search_and_group_by_tier(self):
         self._sell_profits()
