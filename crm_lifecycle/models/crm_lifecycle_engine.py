@@ -112,8 +112,16 @@ class CrmLifecycleEngine(models.AbstractModel):
             .with_context(lifecycle_today=today, active_test=False)
         )
         rules = self.env["crm.lifecycle.rule"].sudo()._get_company_rules(company)
-        facts = self._get_order_facts(company, partner_ids, today)
-        matched = self._match_rule_domains(
+        engine = self
+        if len(partner_ids) >= WHOLE_BOOKS_FROM:
+            # The facts of all the company's customers aggregated once, for
+            # the engine and for the rules' conditions on them: one pass over
+            # the orders, not one per condition (2.5 s at 100,000 customers).
+            tables = self._materialize_facts(company, today)
+            engine = self.with_context(lifecycle_facts_tables=tables)
+            Partner = Partner.with_context(lifecycle_facts_tables=tables)
+        facts = engine._get_order_facts(company, partner_ids, today)
+        matched = engine._match_rule_domains(
             Partner, rules, Partner.browse(partner_ids), company, today
         )
         specs = self._get_rule_specs(company, rules, matched)
@@ -336,6 +344,36 @@ class CrmLifecycleEngine(models.AbstractModel):
         )
 
     @api.model
+    def _get_facts_query(self, kind, company, today):
+        """SQL of the facts of `kind` ("orders" or "crm"): read from the
+        table _materialize_facts made for this evaluation, if any."""
+        table = dict(self.env.context.get("lifecycle_facts_tables") or ()).get(kind)
+        if table:
+            return SQL("SELECT * FROM %s", SQL.identifier(table))
+        if kind == "orders":
+            return self._get_order_facts_query(company, today)
+        return self._get_crm_facts_query(company, today)
+
+    @api.model
+    def _materialize_facts(self, company, today):
+        """((kind, table name), ...): the facts of each kind of all the
+        company's customers, in temporary tables dropped at commit."""
+        tables = []
+        for kind in ("orders", "crm"):
+            table = f"crm_lifecycle_{kind}_facts"
+            self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+            self.env.cr.execute(
+                SQL(
+                    "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS %s",
+                    SQL.identifier(table),
+                    self._get_facts_query(kind, company, today),
+                )
+            )
+            self.env.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+            tables.append((kind, table))
+        return tuple(tables)
+
+    @api.model
     def _get_facts(self, query, partner_ids):
         """{partner id: row} of a facts query, for these commercial partners."""
         if not partner_ids:
@@ -351,7 +389,9 @@ class CrmLifecycleEngine(models.AbstractModel):
 
     @api.model
     def _get_order_facts(self, company, partner_ids, today):
-        rows = self._get_facts(self._get_order_facts_query(company, today), partner_ids)
+        rows = self._get_facts(
+            self._get_facts_query("orders", company, today), partner_ids
+        )
         for row in rows.values():
             row["order_interval"] = float(row["order_interval"] or 0.0)
         return rows

@@ -144,13 +144,9 @@ class ResPartner(models.Model):
                     "probability",
                 ]
             )
-        engine = self.env["crm.lifecycle.engine"]
-        getter = (
-            engine._get_order_facts_query
-            if kind == "orders"
-            else engine._get_crm_facts_query
+        return self.env["crm.lifecycle.engine"]._get_facts_query(
+            kind, self.env.company, self._lifecycle_today()
         )
-        return getter(self.env.company, self._lifecycle_today())
 
     @api.depends_context("company", "lifecycle_today")
     def _compute_lifecycle_facts(self):
