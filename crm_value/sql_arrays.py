@@ -15,7 +15,7 @@ def array_literal(values):
     values = list(values)
     if set(map(type, values)) <= _NUMBERS:
         # Numbers alone: the list's own repr, formatted in C (twice as fast
-        # for the 50 columns of 100,000 snapshots). "None" is no number.
+        # for the 50 columns of 100,000 snapshots); no number reads "None".
         return "{" + repr(values)[1:-1].replace("None", "NULL") + "}"
     return "{" + ",".join(map(_element, values)) + "}"
 

@@ -404,7 +404,8 @@ class CrmLifecycleEngine(models.AbstractModel):
         """{partner id: their order facts and P(alive) in words}, for these
         commercial partners."""
         # P(alive) alone, read from the current snapshots: the partner field
-        # is computed with all the public figures (half a first evaluation).
+        # is computed with all the public figures (a quarter of a first
+        # evaluation's time).
         self.env["crm.value.snapshot"].flush_model(
             ["partner_id", "company_id", "is_current", "p_alive"]
         )
