@@ -8,6 +8,8 @@ update. The array's text form ('{1,NULL,"a b"}') is one constant instead.
 from datetime import date, datetime
 from decimal import Decimal
 
+from odoo.tools import SQL
+
 
 def array_literal(values):
     """The PostgreSQL text form of an array of these values (None is NULL):
@@ -36,6 +38,25 @@ _FORMATS = {
     datetime: datetime.isoformat,
     str: _quote,
 }
+
+
+def unnest_rows(model_fields, columns):
+    """SQL `unnest(arrays) AS v(names)`: rows given as {column name: list of
+    values}, one array per column typed as the field of `model_fields` of
+    that name. A VALUES list of 100,000 rows took seconds to compose and to
+    parse."""
+    return SQL(
+        "unnest(%s) AS v(%s)",
+        SQL(", ").join(
+            SQL(
+                "%s::%s[]",
+                array_literal(values),
+                SQL(model_fields[name].column_type[0]),
+            )
+            for name, values in columns.items()
+        ),
+        SQL(", ").join(SQL.identifier(name) for name in columns),
+    )
 
 
 _NUMBERS = {int, float, type(None)}  # exact types: bool's repr is True

@@ -403,25 +403,17 @@ class CrmLifecycleEngine(models.AbstractModel):
     def _describe_partners(self, company, partner_ids, facts):
         """{partner id: their order facts and P(alive) in words}, for these
         commercial partners."""
-        # P(alive) alone, read from the current snapshots: the partner field
-        # is computed with all the public figures (a quarter of a first
-        # evaluation's time).
-        self.env["crm.value.snapshot"].flush_model(
-            ["partner_id", "company_id", "is_current", "p_alive"]
+        # P(alive) alone: the partner field is computed with all the public
+        # figures (a quarter of a first evaluation's time).
+        snapshots = (
+            self.env["res.partner"]
+            .with_company(company)
+            .with_context(prefetch_fields=False)
+            .browse(partner_ids)
+            ._current_snapshots(["p_alive"])
         )
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT partner_id, p_alive FROM crm_value_snapshot
-             WHERE company_id = %s AND is_current AND partner_id = ANY(%s::int[])
-            """,
-                company.id,
-                array_literal(partner_ids),
-            )
-        )
-        p_alive = dict(self.env.cr.fetchall())
         return {
-            pid: self._describe_facts(facts.get(pid), p_alive.get(pid))
+            pid: self._describe_facts(facts.get(pid), snapshots[pid].get("p_alive"))
             for pid in partner_ids
         }
 

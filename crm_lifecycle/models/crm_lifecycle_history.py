@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.crm_value.sql_arrays import array_literal
+from odoo.addons.crm_value.sql_arrays import unnest_rows
 
 
 class CrmLifecycleHistory(models.Model):
@@ -87,17 +87,21 @@ class CrmLifecycleHistory(models.Model):
             SQL(
                 """
             UPDATE crm_lifecycle_history h
-               SET date_end = %(now)s, next_stage_id = v.next_stage,
+               SET date_end = %(now)s, next_stage_id = v.next_stage_id,
                    duration_days = GREATEST(EXTRACT(EPOCH FROM %(now)s - h.date), 0) / 86400.0
-              FROM unnest(%(partners)s::int4[], %(stages)s::int4[])
-                   AS v(partner_id, next_stage)
+              FROM %(rows)s
              WHERE h.partner_id = v.partner_id AND h.company_id = %(company)s
                AND h.date_end IS NULL
             """,
                 now=now,
                 company=company.id,
-                partners=array_literal(moves),
-                stages=array_literal(chain[0][1].id for chain in moves.values()),
+                rows=unnest_rows(
+                    self._fields,
+                    {
+                        "partner_id": list(moves),
+                        "next_stage_id": [chain[0][1].id for chain in moves.values()],
+                    },
+                ),
             )
         )
         self.invalidate_model()
@@ -129,26 +133,18 @@ class CrmLifecycleHistory(models.Model):
             INSERT INTO crm_lifecycle_history (%(names)s, company_id, date,
                    date_end, duration_days, create_uid, write_uid, create_date,
                    write_date)
-            SELECT %(values)s, %(company)s, %(now)s,
+            SELECT v.*, %(company)s, %(now)s,
                    CASE WHEN v.next_stage_id IS NOT NULL THEN %(now)s END, 0.0,
                    %(uid)s, %(uid)s, now() at time zone 'UTC',
                    now() at time zone 'UTC'
-              FROM unnest(%(arrays)s) AS v(%(names)s)
+              FROM %(rows)s
             RETURNING id
             """,
                 names=SQL(", ").join(map(SQL.identifier, columns)),
-                values=SQL(", ").join(SQL("v.%s", SQL.identifier(n)) for n in columns),
                 company=company.id,
                 now=now,
                 uid=self.env.uid,
-                arrays=SQL(", ").join(
-                    SQL(
-                        "%s::%s[]",
-                        array_literal(values),
-                        SQL(self._fields[name].column_type[0]),
-                    )
-                    for name, values in columns.items()
-                ),
+                rows=unnest_rows(self._fields, columns),
             )
         )
         history = self.browse(row[0] for row in self.env.cr.fetchall())

@@ -10,7 +10,7 @@ from odoo.tools import SQL
 
 from ..analytics import bgnbd, clv, gamma_gamma, rfm, value_matrix
 from ..analytics.pyramid import TierRule, abc_classes, assign_tiers
-from ..sql_arrays import array_literal
+from ..sql_arrays import array_literal, unnest_rows
 
 _logger = logging.getLogger(__name__)
 
@@ -539,30 +539,11 @@ class CrmValueEngine(models.AbstractModel):
                 values=SQL(", ").join(
                     SQL("v.%s", SQL.identifier(n)) for n in SNAPSHOT_COLUMNS
                 ),
-                rows=self._snapshot_rows(rows),
+                rows=unnest_rows(self.env["crm.value.snapshot"]._fields, rows),
                 updates=updates,
             )
         )
         self.env["crm.value.snapshot"].invalidate_model()
-
-    @api.model
-    def _snapshot_rows(self, columns):
-        """SQL `unnest(arrays) AS v(names)`: rows of snapshot columns, given as
-        {column name: list of values}, one typed array per column. A VALUES
-        list of 100,000 rows took seconds to compose and to parse."""
-        snapshot_fields = self.env["crm.value.snapshot"]._fields
-        return SQL(
-            "unnest(%s) AS v(%s)",
-            SQL(", ").join(
-                SQL(
-                    "%s::%s[]",
-                    array_literal(values),
-                    SQL(snapshot_fields[name].column_type[0]),
-                )
-                for name, values in columns.items()
-            ),
-            SQL(", ").join(SQL.identifier(name) for name in columns),
-        )
 
     @api.model
     def _rank_company(self, company):
@@ -647,7 +628,7 @@ class CrmValueEngine(models.AbstractModel):
                   FROM %s
                  WHERE s.id = v.id
                 """,
-                    self._snapshot_rows(rows),
+                    unnest_rows(self.env["crm.value.snapshot"]._fields, rows),
                 )
             )
         self.env["crm.value.snapshot"].invalidate_model()
@@ -857,7 +838,7 @@ class CrmValueEngine(models.AbstractModel):
                     SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
                     for name in names
                 ),
-                self._snapshot_rows(rows),
+                unnest_rows(self.env["crm.value.snapshot"]._fields, rows),
             )
         )
         self.env["crm.value.snapshot"].invalidate_model()

@@ -335,9 +335,10 @@ class ResPartner(models.Model):
                     ("company_id", "=", self.env.company.id),
                 ],
                 ["partner_id", "date", *columns],
+                load=None,  # ids, not display names of partners and segments
             )
         )
-        by_commercial = {row["partner_id"][0]: row for row in rows}
+        by_commercial = {row["partner_id"]: row for row in rows}
         return {p.id: by_commercial.get(p.commercial_partner_id.id, {}) for p in self}
 
     def _search_on_current_snapshot(self, column, operator, value):
@@ -503,14 +504,6 @@ class ResPartner(models.Model):
         if values.keys() & synced.union(self._address_fields()):
             return super()._fields_sync(values)
         return None
-
-    def _commercial_sync_to_children(self, fields_to_sync=None):
-        # Odoo calls this on every write of a company with contacts, with the
-        # commercial fields written: none for the nightly tier or stage, and
-        # writing nothing on every contact then costs a write per contact.
-        if fields_to_sync is not None and not fields_to_sync:
-            return True
-        return super()._commercial_sync_to_children(fields_to_sync)
 
     def _write_logging_tracking(self, vals):
         """Write `vals` on many partners and log the tracked changes in the
