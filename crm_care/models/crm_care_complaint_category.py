@@ -6,6 +6,7 @@ class CrmCareComplaintCategory(models.Model):
     handling one costs: that cost counts in the customer's cost to serve."""
 
     _name = "crm.care.complaint.category"
+    _inherit = ["crm.value.shared.mixin"]
     _description = "Complaint Category"
     _order = "sequence, name"
 

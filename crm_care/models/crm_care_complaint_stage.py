@@ -19,6 +19,7 @@ class CrmCareComplaintStage(models.Model):
     stages; what the code relies on is each stage's state."""
 
     _name = "crm.care.complaint.stage"
+    _inherit = ["crm.value.shared.mixin"]
     _description = "Complaint Stage"
     _order = "sequence, id"
 

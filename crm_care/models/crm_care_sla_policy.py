@@ -20,6 +20,7 @@ class CrmCareSlaPolicy(models.Model):
     one naming neither; by sequence among equals."""
 
     _name = "crm.care.sla.policy"
+    _inherit = ["crm.value.shared.mixin"]
     _description = "Complaint SLA Policy"
     _order = "sequence, id"
 

@@ -48,6 +48,7 @@ class CrmLifecycleRule(models.Model):
     """
 
     _name = "crm.lifecycle.rule"
+    _inherit = ["crm.value.shared.mixin"]
     _description = "Customer Lifecycle Rule"
     _order = "sequence, id"
 

@@ -7,6 +7,7 @@ class CrmLifecycleStage(models.Model):
     a loyal, an at-risk or a lost customer."""
 
     _name = "crm.lifecycle.stage"
+    _inherit = ["crm.value.shared.mixin"]
     _description = "Customer Lifecycle Stage"
     _order = "sequence, id"
 

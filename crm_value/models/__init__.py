@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import mail_activity_type
+from . import crm_value_shared_mixin
 from . import crm_value_tier
 from . import crm_value_rfm_segment
 from . import crm_value_snapshot

@@ -8,6 +8,7 @@ class CrmValueRfmSegment(models.Model):
     hold a customer's R and F scores wins."""
 
     _name = "crm.value.rfm.segment"
+    _inherit = ["crm.value.shared.mixin"]
     _description = "RFM Segment"
     _order = "sequence, id"
 

@@ -16,6 +16,7 @@ class CrmValueTier(models.Model):
     """A layer of the customer pyramid; how a customer wins it is data here."""
 
     _name = "crm.value.tier"
+    _inherit = ["crm.value.shared.mixin"]
     _description = "Customer Value Tier"
     _order = "sequence, id"
 
