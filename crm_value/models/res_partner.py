@@ -66,6 +66,7 @@ class ResPartner(models.Model):
     value_tier_id = fields.Many2one(
         "crm.value.tier",
         company_dependent=True,
+        copy=False,
         index=False,  # a GIN index instead, see _get_company_key_many2ones
         tracking=True,
         help="The customer's layer of the customer pyramid in this company, from "
@@ -75,6 +76,7 @@ class ResPartner(models.Model):
     value_tier_locked = fields.Boolean(
         string="Lock Tier",
         company_dependent=True,
+        copy=False,
         groups=MANAGER,
         tracking=True,
         help="Keep the tier set by hand: the nightly recompute leaves it alone.",
@@ -83,6 +85,7 @@ class ResPartner(models.Model):
         [("A", "A"), ("B", "B"), ("C", "C")],
         string="ABC Class",
         company_dependent=True,
+        copy=False,
         help="A: the customers making up the first 80% of cumulative profit, "
         "B: up to 95%, C: the rest (thresholds in the settings).",
     )
@@ -184,6 +187,7 @@ class ResPartner(models.Model):
     value_pricelist_pinned = fields.Boolean(
         string="Pin Pricelist",
         company_dependent=True,
+        copy=False,
         groups=MANAGER,
         help="Keep this customer's pricelist when their tier changes.",
     )
@@ -473,7 +477,48 @@ class ResPartner(models.Model):
             ),
         )
 
+    # ------------------------------------------------------------------
+    # Fields the engines decide
+    # ------------------------------------------------------------------
+    def _get_engine_fields(self):
+        """Fields that only the engines and Customer Value managers write: the
+        form shows them read-only, and RPC must not write them either."""
+        return {
+            "value_tier_id",
+            "value_tier_locked",
+            "value_abc_class",
+            "value_pricelist_pinned",
+        }
+
+    def _check_engine_fields_write(self, vals):
+        """Refuse `vals` (of a create or a write on these partners) when they
+        hold engine fields and the user is no Customer Value manager. Addons
+        extend it to let some of those writes through (they remove the fields
+        they allow from `vals` before calling super)."""
+        if self.env.su or self.env.user.has_group(MANAGER):
+            return
+        refused = self._get_engine_fields() & vals.keys()
+        if refused:
+            names = [
+                self._fields[fname].get_description(self.env)["string"]
+                for fname in sorted(refused)
+            ]
+            raise AccessError(
+                self.env._(
+                    "%(fields)s are set by the nightly recompute; only Customer "
+                    "Value managers can change them by hand.",
+                    fields=", ".join(names),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.browse()._check_engine_fields_write(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_engine_fields_write(vals)
         result = super().write(vals)
         if "value_tier_id" in vals:
             self._recompute_quotation_tiers()
