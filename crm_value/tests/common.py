@@ -34,6 +34,10 @@ class CrmValueCommon(ValuationReconciliationTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The test user works in every company, as a manager of a one-company
+        # database does: the shared tiers and rules are theirs to change
+        # (crm.value.shared.mixin).
+        cls.env.user.company_ids |= cls.env["res.company"].sudo().search([])
         cls.company = cls.env.company
         cls.company.value_handling_cost = 0.0
         cls.stock_location = cls.company_data["default_warehouse"].lot_stock_id
