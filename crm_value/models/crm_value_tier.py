@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..analytics.pyramid import TierRule, check_rules
 
@@ -80,10 +80,34 @@ class CrmValueTier(models.Model):
 
     @api.model
     def _get_company_tiers(self, company):
-        """Active tiers that apply to `company`, in the order they are tried."""
-        return self.search(
-            [("company_id", "in", (False, company.id))], order="sequence, id"
+        """Active tiers that apply to `company`, in the order they are tried:
+        the company's own set when it has one, else the shared set (a company
+        whose manager wants other thresholds makes its own set, as it may not
+        change the shared one: crm.value.shared.mixin)."""
+        own = self.search([("company_id", "=", company.id)], order="sequence, id")
+        return own or self.search([("company_id", "=", False)], order="sequence, id")
+
+    @api.model
+    def action_make_company_tier_set(self):
+        """Give the current company its own copy of the shared tiers, which
+        its manager may then change (the shared set is every company's)."""
+        company = self.env.company
+        if self.search_count([("company_id", "=", company.id)]):
+            raise UserError(
+                self.env._(
+                    "%(company)s already has tiers of its own: change them.",
+                    company=company.name,
+                )
+            )
+        # One create: the new set is checked as a whole.
+        tiers = self.search([("company_id", "=", False)]).copy(
+            {"company_id": company.id}
         )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_value.crm_value_tier_action"
+        )
+        action["domain"] = [("id", "in", tiers.ids)]
+        return action
 
     @api.constrains("rule_type", "threshold", "sequence", "active", "company_id")
     def _check_rules(self):
