@@ -4,3 +4,4 @@ from . import test_surveys
 from . import test_complaints
 from . import test_complaint_portal
 from . import test_complaint_intake
+from . import test_care_roles

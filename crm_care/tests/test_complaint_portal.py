@@ -92,6 +92,107 @@ class TestComplaintPortal(CarePortalCommon):
         self.assertEqual(error.exception.faultCode, 4)
         self.assertEqual(self.alpha_complaint.partner_id, self.alpha)
 
+    def test_rpc_reads_nothing_of_how_we_handle_and_rate_the_customer(self):
+        db, password = self.env.cr.dbname, "portal_alpha"
+        uid = self.alpha_user.id
+        self.alpha_complaint.write(
+            {
+                "root_cause": "Packed by a temp without training",
+                "pdca_plan": "Train the packers",
+                "category_id": self.quality.id,
+                "cost": 120.0,
+            }
+        )
+
+        def read(model, ids, fields):
+            return self.xmlrpc_object.execute_kw(
+                db, uid, password, model, "read", [ids], {"fields": fields}
+            )
+
+        internal = {
+            "crm.care.complaint": (
+                [self.alpha_complaint.id],
+                [
+                    "root_cause",
+                    "pdca_plan",
+                    "pdca_do",
+                    "pdca_check",
+                    "pdca_act",
+                    "cost",
+                    "sla_policy_id",
+                    "sla_compliance",
+                    "sla_escalated",
+                    "response_warning_date",
+                    "resolution_warning_date",
+                    "team_id",
+                    "csat_score",
+                    "satisfied",
+                    "web_email",
+                    "web_remote_addr",
+                ],
+            ),  # fmt: skip
+            "res.partner": (
+                [self.alpha.id, self.alpha_contact.id],
+                [
+                    "care_nps",
+                    "care_nps_last",
+                    "care_nps_last_class",
+                    "care_csat_last",
+                    "care_csat_avg",
+                    "care_team_id",
+                    "care_event_ids",
+                    "care_event_count",
+                    "care_survey_answer_ids",
+                    "care_complaint_ids",
+                    "care_complaint_count",
+                    "care_complaint_open_count",
+                    "care_complaint_resolution_days",
+                    "care_complaint_satisfied_percent",
+                ],
+            ),  # fmt: skip
+            "crm.care.complaint.category": ([self.quality.id], ["cost"]),
+        }
+        for model, (ids, fnames) in internal.items():
+            for fname in fnames:
+                with self.subTest(model=model, field=fname):
+                    with self.assertRaises(xmlrpc.client.Fault) as error:
+                        read(model, ids, [fname])
+                    self.assertEqual(error.exception.faultCode, 4)
+            # Nor are they described to the portal user.
+            described = self.xmlrpc_object.execute_kw(
+                db, uid, password, model, "fields_get", [], {"attributes": ["type"]}
+            )
+            self.assertFalse(set(fnames) & set(described))
+        # What is meant for the customer stays readable.
+        [row] = read(
+            "crm.care.complaint",
+            [self.alpha_complaint.id],
+            ["subject", "stage_id", "response_deadline", "category_id"],
+        )
+        self.assertEqual(row["subject"], self.alpha_complaint.subject)
+        [row] = read("res.partner", [self.alpha.id], ["name", "care_user_id"])
+        self.assertEqual(row["name"], self.alpha.name)
+        # ... and so do the portal pages, showing the customer's own only.
+        self.authenticate("portal_alpha", "portal_alpha")
+        detail = self.url_open(self.alpha_complaint.access_url)
+        self.assertIn(self.alpha_complaint.subject, detail.text)
+        self.assertIn(self.quality.name, detail.text)
+        self.assertNotIn("Packed by a temp", detail.text)
+        self.assertIn("We will answer by", detail.text)
+        page = self.url_open("/my/complaints")
+        self.assertIn(self.alpha_complaint.subject, page.text)
+        self.assertNotIn(self.beta_complaint.subject, page.text)
+        self.authenticate("portal_beta", "portal_beta")
+        page = self.url_open("/my/complaints")
+        self.assertIn(self.beta_complaint.subject, page.text)
+        self.assertNotIn(self.alpha_complaint.subject, page.text)
+        self.assertEqual(
+            self.url_open(
+                self.alpha_complaint.access_url, allow_redirects=False
+            ).status_code,
+            303,
+        )
+
     # ------------------------------------------------------------------
     # Filing from /my
     # ------------------------------------------------------------------
