@@ -181,6 +181,11 @@ class TestComplaintIntake(CarePortalCommon):
         self.assertFalse(
             self.Complaint.search_count([("web_email", "=", "visitor9@example.com")])
         )
+        # A limit of 0 is no limit.
+        self._set_param("crm_care.complaint_form_limit_ip", "0")
+        self.assertEqual(
+            self._post_form(csrf, email="visitor9@example.com").status_code, 200
+        )
 
     def test_form_posts_do_not_bounce_the_customer_real_mail(self):
         # Twenty anonymous posts with the customer's address (the limits
