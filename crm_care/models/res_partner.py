@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 MANAGER = "crm_value.group_crm_value_manager"
 # Who looks after a customer: chosen by a manager, or by the customer's own
@@ -29,6 +29,12 @@ class ResPartner(models.Model):
         "by default the salesperson. Care activities are assigned to them.",
     )
     care_team_id = fields.Many2one("crm.care.team", tracking=True, groups=INTERNAL)
+    care_assignment_editable = fields.Boolean(
+        compute="_compute_care_assignment_editable",
+        groups=INTERNAL,
+        help="Whether you may choose this customer's representative and team: "
+        "managers for any customer, salespeople for their own.",
+    )
     # Same name as the OCA's partner_contact_birthdate, so both can be installed.
     birthdate_date = fields.Date(string="Birthdate")
     care_event_ids = fields.One2many(
@@ -124,6 +130,33 @@ class ResPartner(models.Model):
         for partner in self:
             if not partner.care_user_id and not partner.parent_id:
                 partner.care_user_id = partner.user_id
+
+    @api.depends_context("uid")
+    @api.depends("user_id", "parent_id")
+    def _compute_care_assignment_editable(self):
+        if self._may_assign_care():
+            self.care_assignment_editable = True
+            return
+        for partner in self:
+            # The salesperson as saved decides, not one just typed in the form.
+            saved = partner._origin
+            partner.care_assignment_editable = (
+                not saved or saved.commercial_partner_id.user_id == self.env.user
+            )
+
+    @api.constrains("care_user_id")
+    def _check_care_user_internal(self):
+        for partner in self:
+            if partner.care_user_id.share:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot look after %(customer)s: the dedicated "
+                        "representative must be one of our own users, not a "
+                        "portal user.",
+                        user=partner.care_user_id.name,
+                        customer=partner.display_name,
+                    )
+                )
 
     def _commercial_fields(self):
         # Contacts share their company's representative and team.

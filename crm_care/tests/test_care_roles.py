@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import CrmCareCommon
@@ -64,6 +64,10 @@ class TestCareRoles(CrmCareCommon):
     # ------------------------------------------------------------------
     def test_salesman_cannot_hand_another_customer_to_himself(self):
         customer = self.customer.with_user(self.salesman)
+        # The form shows him the representative read-only...
+        self.assertFalse(customer.care_assignment_editable)
+        self.assertTrue(self.mine.with_user(self.salesman).care_assignment_editable)
+        # ... and RPC is refused.
         with self.assertRaisesRegex(AccessError, "Lotus Tea Garden"):
             customer.write({"care_user_id": self.salesman.id})
         with self.assertRaises(AccessError):
@@ -108,6 +112,12 @@ class TestCareRoles(CrmCareCommon):
             self.complaint,
             self.env["crm.care.complaint"].with_user(self.salesman).search([]),
         )
+        # The representative is one of ours, never a portal user.
+        portal = new_test_user(
+            self.env, login="care_portal", groups="base.group_portal"
+        )
+        with self.assertRaises(ValidationError):
+            self.mine.with_user(self.manager).care_user_id = portal
 
     def test_new_customer_gets_the_default_or_its_salesperson_choice(self):
         Partner = self.env["res.partner"].with_user(self.salesman)
