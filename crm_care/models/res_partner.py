@@ -31,7 +31,6 @@ class ResPartner(models.Model):
     care_team_id = fields.Many2one("crm.care.team", tracking=True, groups=INTERNAL)
     care_assignment_editable = fields.Boolean(
         compute="_compute_care_assignment_editable",
-        groups=INTERNAL,
         help="Whether you may choose this customer's representative and team: "
         "managers for any customer, salespeople for their own.",
     )
