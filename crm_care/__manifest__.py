@@ -17,6 +17,7 @@
         "data/survey_data.xml",
         "data/care_survey_plan_data.xml",
         "data/crm_care_complaint_data.xml",
+        "data/crm_care_complaint_web_data.xml",
         "data/crm_lifecycle_rule_data.xml",
         "views/mail_activity_views.xml",
         "views/mail_activity_plan_views.xml",

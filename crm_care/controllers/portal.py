@@ -1,11 +1,12 @@
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
-from odoo.tools import email_normalize, formataddr, is_html_empty, plaintext2html
+from odoo.tools import formataddr, is_html_empty, plaintext2html
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.crm_care_complaint_intake import clean_header, clean_text
 from ..models.crm_care_complaint_stage import OPEN_STATES
 
 # What a form may hold: enough for a real complaint, not for a flood.
@@ -251,8 +252,8 @@ class ComplaintPortal(CustomerPortal):
         """The values of a complaint filed from /my, or the errors to show."""
         _ = request.env._
         errors = []
-        subject = (post.get("subject") or "").strip()
-        description = (post.get("description") or "").strip()
+        subject = clean_header(post.get("subject"))
+        description = clean_text(post.get("description"))
         if not subject:
             errors.append(_("Please tell us in a few words what went wrong."))
         errors += self._length_errors({"subject": subject, "description": description})
@@ -288,6 +289,22 @@ class ComplaintPortal(CustomerPortal):
         if request.httprequest.method == "POST":
             errors, vals = self._validate_public_complaint(post)
             if not errors:
+                Complaint = request.env["crm.care.complaint"]
+                if Complaint._web_form_rate_limited(
+                    vals["email"], request.httprequest.remote_addr
+                ):
+                    errors = [
+                        request.env._(
+                            "We have received several complaints from you in the "
+                            "last hour. Please try again later, or write to us by "
+                            "email."
+                        )
+                    ]
+                    return request.render(
+                        "crm_care.public_complaint_form",
+                        {"errors": errors, "form": post},
+                        status=429,
+                    )
                 complaint = self._create_public_complaint(vals)
                 return request.render(
                     "crm_care.public_complaint_thanks", {"complaint": complaint}
@@ -300,9 +317,10 @@ class ComplaintPortal(CustomerPortal):
         """The values of a complaint from the public form, or the errors."""
         _ = request.env._
         values = {
-            key: (post.get(key) or "").strip()
-            for key in ("name", "email", "phone", "subject", "description")
+            key: clean_header(post.get(key))
+            for key in ("name", "email", "phone", "subject")
         }
+        values["description"] = clean_text(post.get("description"))
         # Whole sentences per field: translators get no fragments to assemble.
         missing = {
             "name": _("Please fill in your name."),
@@ -312,28 +330,66 @@ class ComplaintPortal(CustomerPortal):
         }
         errors = [message for key, message in missing.items() if not values[key]]
         errors += self._length_errors(values)
-        email = email_normalize(values["email"]) if values["email"] else False
+        email = request.env["crm.care.complaint"]._web_normalize_email(
+            post.get("email") or ""
+        )
         if values["email"] and not email:
             errors.append(_("Please enter a valid email address."))
         return errors, dict(values, email=email)
 
     def _create_public_complaint(self, values):
+        """A complaint from the public form: kept with the address given but
+        filed for nobody until that address is confirmed by the link mailed to
+        it, for an address typed into a form proves no identity."""
         # sudo: visitors cannot create complaints; this form is their way in.
         Complaint = request.env["crm.care.complaint"].sudo()
-        # A known address: the complaint goes to that customer, as from email.
-        sender = Complaint._find_sender(values["email"])
-        company = sender.company_id or request.env.company
-        vals = {
-            "subject": values["subject"],
-            "description": plaintext2html(values["description"]),
-            "email_from": formataddr((values["name"], values["email"])),
-            "phone": values["phone"] or False,
-            "channel": "web",
-            "company_id": company.id,
-        }
-        if sender:
-            vals["partner_id"] = sender.id
-        return Complaint.with_company(company).create(vals)
+        company = request.env.company
+        complaint = Complaint.with_company(company).create(
+            {
+                "subject": values["subject"],
+                "description": plaintext2html(values["description"]),
+                "email_from": formataddr((values["name"], values["email"])),
+                "web_email": values["email"],
+                "web_remote_addr": request.httprequest.remote_addr,
+                "phone": values["phone"] or False,
+                "channel": "web",
+                "company_id": company.id,
+            }
+        )
+        complaint._web_send_confirmation()
+        return complaint
+
+    @http.route(
+        ["/complaint/confirm/<int:complaint_id>/<string:token>"],
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET", "POST"],
+        sitemap=False,
+    )
+    def public_complaint_confirm(self, complaint_id, token, **post):
+        """The link mailed to the address given on the form: a page asking to
+        confirm (mail scanners open links, people press buttons), then the
+        complaint is filed for the customer owning the address."""
+        # sudo: the signed token, checked right below, is the visitor's right.
+        complaint = request.env["crm.care.complaint"].sudo().browse(complaint_id)
+        if not complaint.exists() or not complaint._web_check_confirm_token(token):
+            return request.render(
+                "crm_care.public_complaint_confirm",
+                {"complaint": False, "invalid": True},
+                status=403,
+            )
+        if request.httprequest.method == "POST":
+            complaint._web_confirm_email()
+        return request.render(
+            "crm_care.public_complaint_confirm",
+            {
+                "complaint": complaint,
+                "invalid": False,
+                "confirmed": complaint.web_email_confirmed,
+                "token": token,
+            },
+        )
 
 
 def _chosen(records, raw):

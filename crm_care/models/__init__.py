@@ -4,6 +4,7 @@ from . import crm_care_complaint_stage
 from . import crm_care_complaint_category
 from . import crm_care_sla_policy
 from . import crm_care_complaint
+from . import crm_care_complaint_intake
 from . import mail_activity
 from . import mail_activity_plan
 from . import mail_activity_plan_template

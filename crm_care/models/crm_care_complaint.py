@@ -30,6 +30,9 @@ SLA_FIELDS = {
     "date_responded",
     "date_resolved",
 }
+# How we handle and rate a complaint: for staff, never for the customer (portal
+# users read their own complaints).
+INTERNAL = "base.group_user"
 # Changes that move the customer's cost to serve.
 COST_FIELDS = {"cost", "stage_id", "partner_id", "company_id", "date_received"}
 
@@ -83,6 +86,7 @@ class CrmCareComplaint(models.Model):
         check_company=True,
         index="btree_not_null",
     )
+    # Readable by customers: the default order sorts by it.
     priority = fields.Selection(
         COMPLAINT_PRIORITIES, default="1", required=True, tracking=True
     )
@@ -114,6 +118,7 @@ class CrmCareComplaint(models.Model):
         compute="_compute_user_id",
         store=True,
         readonly=False,
+        groups=INTERNAL,
     )
     stage_id = fields.Many2one(
         "crm.care.complaint.stage",
@@ -126,14 +131,24 @@ class CrmCareComplaint(models.Model):
         default=lambda s: s.env["crm.care.complaint.stage"].search([], limit=1),
     )
     state = fields.Selection(related="stage_id.state", store=True, index=True)
-    root_cause = fields.Text(help="Why it happened, found by the investigation.")
+    root_cause = fields.Text(
+        help="Why it happened, found by the investigation.", groups=INTERNAL
+    )
     resolution = fields.Html(help="What was done for this customer.")
     # PDCA: the improvement taken so that it does not happen again.
-    pdca_plan = fields.Text(string="Plan", help="What we plan to change, and why.")
-    pdca_do = fields.Text(string="Do", help="What was changed, by whom, when.")
-    pdca_check = fields.Text(string="Check", help="Did the change work? Measured how?")
+    pdca_plan = fields.Text(
+        string="Plan", help="What we plan to change, and why.", groups=INTERNAL
+    )
+    pdca_do = fields.Text(
+        string="Do", help="What was changed, by whom, when.", groups=INTERNAL
+    )
+    pdca_check = fields.Text(
+        string="Check", help="Did the change work? Measured how?", groups=INTERNAL
+    )
     pdca_act = fields.Text(
-        string="Act", help="What becomes the standard, or what next."
+        string="Act",
+        help="What becomes the standard, or what next.",
+        groups=INTERNAL,
     )
 
     date_received = fields.Datetime(
@@ -161,6 +176,7 @@ class CrmCareComplaint(models.Model):
         compute="_compute_sla_policy_id",
         store=True,
         readonly=False,
+        groups=INTERNAL,
     )
     response_deadline = fields.Datetime(
         compute="_compute_deadlines", store=True, string="Respond By"
@@ -168,8 +184,14 @@ class CrmCareComplaint(models.Model):
     resolution_deadline = fields.Datetime(
         compute="_compute_deadlines", store=True, string="Resolve By"
     )
-    response_warning_date = fields.Datetime(compute="_compute_deadlines", store=True)
-    resolution_warning_date = fields.Datetime(compute="_compute_deadlines", store=True)
+    response_warning_date = fields.Datetime(
+        compute="_compute_deadlines", store=True, groups=INTERNAL
+    )
+    resolution_warning_date = fields.Datetime(
+        compute="_compute_deadlines", store=True, groups=INTERNAL
+    )
+    # Readable by customers: what their deadlines and dates tell them anyway
+    # (and the views decorate complaints with it).
     sla_status = fields.Selection(
         SLA_STATUSES,
         string="SLA",
@@ -187,8 +209,11 @@ class CrmCareComplaint(models.Model):
         aggregator="avg",
         help="100 when both deadlines are kept, 0 when one was missed: its "
         "average over any group is the share of complaints within SLA.",
+        groups=INTERNAL,
     )
-    sla_escalated = fields.Boolean(string="Escalated", readonly=True, copy=False)
+    sla_escalated = fields.Boolean(
+        string="Escalated", readonly=True, copy=False, groups=INTERNAL
+    )
 
     cost = fields.Monetary(
         compute="_compute_cost",
@@ -196,6 +221,7 @@ class CrmCareComplaint(models.Model):
         readonly=False,
         help="What handling this complaint costs, counted in the customer's cost "
         "to serve; by default the category's cost.",
+        groups=INTERNAL,
     )
     csat_score = fields.Integer(
         string="Satisfaction After",
@@ -204,6 +230,7 @@ class CrmCareComplaint(models.Model):
         aggregator="avg",
         help="The CSAT (1-5) the customer gave after the complaint was closed; 0 "
         "without answer.",
+        groups=INTERNAL,
     )
     satisfied = fields.Boolean(
         string="Resolved to Satisfaction",
@@ -211,6 +238,7 @@ class CrmCareComplaint(models.Model):
         store=True,
         help=f"The customer answered the survey after closing with {SATISFIED_CSAT} "
         "or 5 out of 5.",
+        groups=INTERNAL,
     )
 
     # ------------------------------------------------------------------

@@ -24,6 +24,7 @@ class CrmCareComplaintCategory(models.Model):
         help="What handling one complaint of this category costs (time, "
         "goodwill gestures, returns): added to the customer's cost to serve, in "
         "the currency of the complaint's company.",
+        groups="base.group_user",
     )
 
     def _compute_currency_id(self):

@@ -1,6 +1,15 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+MANAGER = "crm_value.group_crm_value_manager"
+# Who looks after a customer: chosen by a manager, or by the customer's own
+# salesperson (the record rules let the representative read its complaints).
+CARE_ASSIGNMENT_FIELDS = ("care_user_id", "care_team_id")
+# Internal figures and links: how the company rates and serves the customer,
+# never shown to the customer (portal users read their own partner).
+INTERNAL = "base.group_user"
 
 
 class ResPartner(models.Model):
@@ -19,19 +28,32 @@ class ResPartner(models.Model):
         help="The one person who looks after this customer (专门的服务代表); "
         "by default the salesperson. Care activities are assigned to them.",
     )
-    care_team_id = fields.Many2one("crm.care.team", tracking=True)
+    care_team_id = fields.Many2one("crm.care.team", tracking=True, groups=INTERNAL)
+    care_assignment_editable = fields.Boolean(
+        compute="_compute_care_assignment_editable",
+        help="Whether you may choose this customer's representative and team: "
+        "managers for any customer, salespeople for their own.",
+    )
     # Same name as the OCA's partner_contact_birthdate, so both can be installed.
     birthdate_date = fields.Date(string="Birthdate")
-    care_event_ids = fields.One2many("crm.care.event", "partner_id", string="Care")
-    care_event_count = fields.Integer(compute="_compute_care_event_count")
+    care_event_ids = fields.One2many(
+        "crm.care.event", "partner_id", string="Care", groups=INTERNAL
+    )
+    care_event_count = fields.Integer(
+        compute="_compute_care_event_count", groups=INTERNAL
+    )
     care_survey_answer_ids = fields.One2many(
-        "survey.user_input", "care_partner_id", string="Survey Answers"
+        "survey.user_input",
+        "care_partner_id",
+        string="Survey Answers",
+        groups=INTERNAL,
     )
     care_nps_last = fields.Integer(
         string="Last NPS Score",
         compute="_compute_care_satisfaction",
         store=True,
         help="The score (0-10) of the customer's last completed NPS survey.",
+        groups=INTERNAL,
     )
     care_nps_last_class = fields.Selection(
         [
@@ -43,6 +65,7 @@ class ResPartner(models.Model):
         compute="_compute_care_satisfaction",
         store=True,
         help="Promoter 9-10, passive 7-8, detractor 0-6; empty without answer.",
+        groups=INTERNAL,
     )
     care_nps = fields.Float(
         string="Customer NPS",
@@ -51,6 +74,7 @@ class ResPartner(models.Model):
         digits=(16, 1),
         help="The customer's own Net Promoter Score over all their NPS answers: "
         "% promoters - % detractors (-100 to 100).",
+        groups=INTERNAL,
     )
     care_csat_last = fields.Integer(
         string="Last CSAT",
@@ -58,6 +82,7 @@ class ResPartner(models.Model):
         store=True,
         help="The score (1-5) of the customer's last completed CSAT survey; 0 "
         "without answer.",
+        groups=INTERNAL,
     )
     care_csat_avg = fields.Float(
         string="Average CSAT",
@@ -65,21 +90,30 @@ class ResPartner(models.Model):
         store=True,
         digits=(16, 2),
         help="The average score (1-5) of all the customer's CSAT answers.",
+        groups=INTERNAL,
     )
 
     care_complaint_ids = fields.One2many(
-        "crm.care.complaint", "partner_id", string="Complaints"
+        "crm.care.complaint",
+        "partner_id",
+        string="Complaints",
+        groups=INTERNAL,
     )
     care_complaint_count = fields.Integer(
-        string="Complaint Count", compute="_compute_care_complaint_stats"
+        string="Complaint Count",
+        compute="_compute_care_complaint_stats",
+        groups=INTERNAL,
     )
     care_complaint_open_count = fields.Integer(
-        string="Open Complaints", compute="_compute_care_complaint_stats"
+        string="Open Complaints",
+        compute="_compute_care_complaint_stats",
+        groups=INTERNAL,
     )
     care_complaint_resolution_days = fields.Float(
         string="Average Resolution (days)",
         compute="_compute_care_complaint_stats",
         digits=(16, 1),
+        groups=INTERNAL,
     )
     care_complaint_satisfied_percent = fields.Float(
         string="Resolved to Satisfaction (%)",
@@ -87,6 +121,7 @@ class ResPartner(models.Model):
         digits=(16, 0),
         help="Of the resolved complaints whose survey was answered, the share "
         "rated 4 or 5 out of 5.",
+        groups=INTERNAL,
     )
 
     @api.depends("user_id")
@@ -94,6 +129,33 @@ class ResPartner(models.Model):
         for partner in self:
             if not partner.care_user_id and not partner.parent_id:
                 partner.care_user_id = partner.user_id
+
+    @api.depends_context("uid")
+    @api.depends("user_id", "parent_id")
+    def _compute_care_assignment_editable(self):
+        if self._may_assign_care():
+            self.care_assignment_editable = True
+            return
+        for partner in self:
+            # The salesperson as saved decides, not one just typed in the form.
+            saved = partner._origin
+            partner.care_assignment_editable = (
+                not saved or saved.commercial_partner_id.user_id == self.env.user
+            )
+
+    @api.constrains("care_user_id")
+    def _check_care_user_internal(self):
+        for partner in self:
+            if partner.care_user_id.share:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot look after %(customer)s: the dedicated "
+                        "representative must be one of our own users, not a "
+                        "portal user.",
+                        user=partner.care_user_id.name,
+                        customer=partner.display_name,
+                    )
+                )
 
     def _commercial_fields(self):
         # Contacts share their company's representative and team.
@@ -202,7 +264,17 @@ class ResPartner(models.Model):
             partner.care_csat_last = csat_answer.care_score if csat_answer else 0
             partner.care_csat_avg = csat.get(partner.id, 0.0)
 
+    # ------------------------------------------------------------------
+    # Who may hand a customer to a representative
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_care_assignment_create(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_care_assignment_write(vals)
         if "value_tier_id" not in vals:
             return super().write(vals)
         before = {partner.id: partner.value_tier_id for partner in self}
@@ -257,3 +329,70 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", customer.id)]
         action["context"] = {"default_partner_id": customer.id}
         return action
+
+    def _may_assign_care(self):
+        """Whether the user may choose the representative and care team of any
+        customer (a manager, or the engines running as superuser)."""
+        return self.env.su or self.env.user.has_group(MANAGER)
+
+    @api.model
+    def _check_care_assignment_create(self, vals):
+        """A new customer gets its representative and team from a manager or
+        from its own salesperson; anybody may leave the default (no team, the
+        salesperson as representative, a contact's company's)."""
+        if self._may_assign_care() or not (CARE_ASSIGNMENT_FIELDS & vals.keys()):
+            return
+        parent = self.browse(vals.get("parent_id")).commercial_partner_id
+        if parent and not vals.get("is_company"):
+            # A contact follows its company (base syncs the commercial fields).
+            owner = parent.user_id
+            default = {"care_user_id": parent.care_user_id.id or False}
+            default["care_team_id"] = parent.sudo().care_team_id.id or False
+        else:
+            owner = self.env["res.users"].browse(vals.get("user_id"))
+            default = {"care_user_id": owner.id or False, "care_team_id": False}
+        if owner == self.env.user:
+            return
+        if any(
+            (vals[fname] or False) not in (False, default[fname])
+            for fname in CARE_ASSIGNMENT_FIELDS
+            if fname in vals
+        ):
+            self._raise_care_assignment_error(vals.get("name") or "")
+
+    def _check_care_assignment_write(self, vals):
+        """Refuse to change who looks after customers that are not the user's
+        own (their salesperson is someone else), unless the user is a manager.
+        Writing back the value a contact's company has (the commercial sync)
+        is no change of hands."""
+        if self._may_assign_care() or not (CARE_ASSIGNMENT_FIELDS & vals.keys()):
+            return
+        user = self.env.user
+        refused = self.browse()
+        for partner in self.sudo():
+            commercial = partner.commercial_partner_id
+            if commercial.user_id == user:
+                continue
+            for fname in CARE_ASSIGNMENT_FIELDS:
+                if fname not in vals:
+                    continue
+                new = vals[fname] or False
+                kept = (partner[fname].id or False, commercial[fname].id or False)
+                if new not in kept:
+                    refused |= partner
+                    break
+        if refused:
+            self._raise_care_assignment_error(
+                ", ".join(refused[:5].mapped("display_name"))
+                + (", ..." if len(refused) > 5 else "")
+            )
+
+    def _raise_care_assignment_error(self, customers):
+        raise AccessError(
+            self.env._(
+                "Only a Customer Value manager or the customer's own salesperson "
+                "can choose who looks after %(customers)s (dedicated "
+                "representative and care team). Ask a manager to assign them.",
+                customers=customers,
+            )
+        )

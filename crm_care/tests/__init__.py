@@ -3,3 +3,5 @@ from . import test_care_plans
 from . import test_surveys
 from . import test_complaints
 from . import test_complaint_portal
+from . import test_complaint_intake
+from . import test_care_roles

@@ -1,92 +1,14 @@
-import re
 import xmlrpc.client
 
-from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
+from odoo.tests import JsonRpcException, tagged
 
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+from .common import CSRF_RE, CarePortalCommon
 
 
 @tagged("post_install", "-at_install")
-class TestComplaintPortal(HttpCase):
+class TestComplaintPortal(CarePortalCommon):
     """Customers follow and file their complaints in the portal, see only
-    their own company's, and anyone can file one through the public form."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        Partner = cls.env["res.partner"]
-        cls.alpha = Partner.create({"name": "Alpha Tea House", "is_company": True})
-        cls.beta = Partner.create({"name": "Beta Porcelain", "is_company": True})
-        cls.alpha_contact = Partner.create(
-            {
-                "name": "Li Ming",
-                "parent_id": cls.alpha.id,
-                "email": "li.ming@alpha-tea.example",
-            }
-        )
-        cls.beta_contact = Partner.create(
-            {
-                "name": "Wang Fang",
-                "parent_id": cls.beta.id,
-                "email": "wang.fang@beta-porcelain.example",
-            }
-        )
-        cls.alpha_user = new_test_user(
-            cls.env,
-            login="portal_alpha",
-            groups="base.group_portal",
-            partner_id=cls.alpha_contact.id,
-            email=cls.alpha_contact.email,  # else new_test_user makes one up
-        )
-        cls.beta_user = new_test_user(
-            cls.env,
-            login="portal_beta",
-            groups="base.group_portal",
-            partner_id=cls.beta_contact.id,
-            email=cls.beta_contact.email,  # else new_test_user makes one up
-        )
-        Complaint = cls.env["crm.care.complaint"]
-        cls.alpha_complaint = Complaint.create(
-            {"subject": "Cracked teapots in the last box", "partner_id": cls.alpha.id}
-        )
-        cls.alpha_resolved = Complaint.create(
-            {
-                "subject": "Invoice counted twice",
-                "partner_id": cls.alpha.id,
-                "resolution": "<p>We refunded the second invoice.</p>",
-            }
-        )
-        cls.alpha_resolved.stage_id = cls.env.ref("crm_care.complaint_stage_resolved")
-        cls.beta_complaint = Complaint.create(
-            {"subject": "Delivery arrived a week late", "partner_id": cls.beta.id}
-        )
-        cls.quality = cls.env.ref("crm_care.complaint_category_quality")
-        cls.archived_category = cls.env["crm.care.complaint.category"].create(
-            {"name": "Retired Category", "active": False}
-        )
-        product = cls.env["product.product"].create(
-            {"name": "Celadon Teapot", "type": "consu", "list_price": 30.0}
-        )
-        cls.alpha_order, cls.beta_order = cls.env["sale.order"].create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "order_line": [
-                        (0, 0, {"product_id": product.id, "product_uom_qty": 2})
-                    ],
-                }
-                for partner in (cls.alpha, cls.beta)
-            ]
-        )
-        (cls.alpha_order | cls.beta_order).action_confirm()
-
-    def _csrf(self, url):
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200)
-        return CSRF_RE.search(response.text).group(1)
-
-    def _complaints_of(self, partner):
-        return self.env["crm.care.complaint"].search([("partner_id", "=", partner.id)])
+    their own company's, and read nothing of how we handle and rate them."""
 
     # ------------------------------------------------------------------
     # Pages
@@ -170,6 +92,107 @@ class TestComplaintPortal(HttpCase):
         self.assertEqual(error.exception.faultCode, 4)
         self.assertEqual(self.alpha_complaint.partner_id, self.alpha)
 
+    def test_rpc_reads_nothing_of_how_we_handle_and_rate_the_customer(self):
+        db, password = self.env.cr.dbname, "portal_alpha"
+        uid = self.alpha_user.id
+        self.alpha_complaint.write(
+            {
+                "root_cause": "Packed by a temp without training",
+                "pdca_plan": "Train the packers",
+                "category_id": self.quality.id,
+                "cost": 120.0,
+            }
+        )
+
+        def read(model, ids, fields):
+            return self.xmlrpc_object.execute_kw(
+                db, uid, password, model, "read", [ids], {"fields": fields}
+            )
+
+        internal = {
+            "crm.care.complaint": (
+                [self.alpha_complaint.id],
+                [
+                    "root_cause",
+                    "pdca_plan",
+                    "pdca_do",
+                    "pdca_check",
+                    "pdca_act",
+                    "cost",
+                    "sla_policy_id",
+                    "sla_compliance",
+                    "sla_escalated",
+                    "response_warning_date",
+                    "resolution_warning_date",
+                    "team_id",
+                    "csat_score",
+                    "satisfied",
+                    "web_email",
+                    "web_remote_addr",
+                ],
+            ),  # fmt: skip
+            "res.partner": (
+                [self.alpha.id, self.alpha_contact.id],
+                [
+                    "care_nps",
+                    "care_nps_last",
+                    "care_nps_last_class",
+                    "care_csat_last",
+                    "care_csat_avg",
+                    "care_team_id",
+                    "care_event_ids",
+                    "care_event_count",
+                    "care_survey_answer_ids",
+                    "care_complaint_ids",
+                    "care_complaint_count",
+                    "care_complaint_open_count",
+                    "care_complaint_resolution_days",
+                    "care_complaint_satisfied_percent",
+                ],
+            ),  # fmt: skip
+            "crm.care.complaint.category": ([self.quality.id], ["cost"]),
+        }
+        for model, (ids, fnames) in internal.items():
+            for fname in fnames:
+                with self.subTest(model=model, field=fname):
+                    with self.assertRaises(xmlrpc.client.Fault) as error:
+                        read(model, ids, [fname])
+                    self.assertEqual(error.exception.faultCode, 4)
+            # Nor are they described to the portal user.
+            described = self.xmlrpc_object.execute_kw(
+                db, uid, password, model, "fields_get", [], {"attributes": ["type"]}
+            )
+            self.assertFalse(set(fnames) & set(described))
+        # What is meant for the customer stays readable.
+        [row] = read(
+            "crm.care.complaint",
+            [self.alpha_complaint.id],
+            ["subject", "stage_id", "response_deadline", "category_id"],
+        )
+        self.assertEqual(row["subject"], self.alpha_complaint.subject)
+        [row] = read("res.partner", [self.alpha.id], ["name", "care_user_id"])
+        self.assertEqual(row["name"], self.alpha.name)
+        # ... and so do the portal pages, showing the customer's own only.
+        self.authenticate("portal_alpha", "portal_alpha")
+        detail = self.url_open(self.alpha_complaint.access_url)
+        self.assertIn(self.alpha_complaint.subject, detail.text)
+        self.assertIn(self.quality.name, detail.text)
+        self.assertNotIn("Packed by a temp", detail.text)
+        self.assertIn("We will answer by", detail.text)
+        page = self.url_open("/my/complaints")
+        self.assertIn(self.alpha_complaint.subject, page.text)
+        self.assertNotIn(self.beta_complaint.subject, page.text)
+        self.authenticate("portal_beta", "portal_beta")
+        page = self.url_open("/my/complaints")
+        self.assertIn(self.beta_complaint.subject, page.text)
+        self.assertNotIn(self.alpha_complaint.subject, page.text)
+        self.assertEqual(
+            self.url_open(
+                self.alpha_complaint.access_url, allow_redirects=False
+            ).status_code,
+            303,
+        )
+
     # ------------------------------------------------------------------
     # Filing from /my
     # ------------------------------------------------------------------
@@ -243,88 +266,6 @@ class TestComplaintPortal(HttpCase):
         response = self.url_open("/my/complaints/new", data={"subject": "No token"})
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self._complaints_of(self.alpha), before)
-
-    # ------------------------------------------------------------------
-    # The public form
-    # ------------------------------------------------------------------
-    def test_public_form_matches_customer_by_email(self):
-        form = self.url_open("/complaint")
-        for field in ("name", "email", "phone", "subject", "description"):
-            self.assertRegex(form.text, rf'<(input|textarea)[^>]* name="{field}"')
-        self.assertIn("</textarea>", form.text)
-        csrf = CSRF_RE.search(form.text).group(1)
-        response = self.url_open(
-            "/complaint",
-            data={
-                "csrf_token": csrf,
-                "name": "Li Ming",
-                "email": "  Li.Ming@Alpha-Tea.example ",
-                "phone": "+86 21 5555 0101",
-                "subject": "Chipped cups",
-                "description": "Two cups arrived chipped.",
-            },
-        )
-        self.assertEqual(response.status_code, 200)
-        complaint = self.env["crm.care.complaint"].search(
-            [("subject", "=", "Chipped cups")]
-        )
-        self.assertEqual(len(complaint), 1)
-        self.assertIn("Thank you", response.text)
-        self.assertIn(complaint.name, response.text)
-        self.assertEqual(complaint.partner_id, self.alpha)
-        self.assertEqual(complaint.contact_id, self.alpha_contact)
-        self.assertEqual(complaint.channel, "web")
-        self.assertEqual(complaint.phone, "+86 21 5555 0101")
-        # ... and Alpha's portal user now sees it.
-        self.authenticate("portal_alpha", "portal_alpha")
-        self.assertIn("Chipped cups", self.url_open("/my/complaints").text)
-
-    def test_public_form_unknown_email_keeps_address(self):
-        csrf = self._csrf("/complaint")
-        self.url_open(
-            "/complaint",
-            data={
-                "csrf_token": csrf,
-                "name": "Zhao Lei",
-                "email": "zhao.lei@unknown-shop.example",
-                "subject": "Rude driver",
-                "description": "The driver shouted at my staff.",
-            },
-        )
-        complaint = self.env["crm.care.complaint"].search(
-            [("subject", "=", "Rude driver")]
-        )
-        self.assertEqual(len(complaint), 1)
-        self.assertFalse(complaint.partner_id)
-        self.assertFalse(complaint.contact_id)
-        self.assertEqual(complaint.channel, "web")
-        self.assertIn("zhao.lei@unknown-shop.example", complaint.email_from)
-        self.assertIn("Zhao Lei", complaint.email_from)
-
-    def test_public_form_rejects_bad_input(self):
-        Complaint = self.env["crm.care.complaint"]
-        count = Complaint.search_count([])
-        csrf = self._csrf("/complaint")
-        valid = {
-            "csrf_token": csrf,
-            "name": "Zhao Lei",
-            "email": "zhao.lei@unknown-shop.example",
-            "subject": "Rude driver",
-            "description": "The driver shouted.",
-        }
-        cases = [
-            ({"description": ""}, "Please tell us what happened."),
-            ({"email": "not-an-address"}, "Please enter a valid email address."),
-            ({"subject": "x" * 201}, "The subject is too long"),
-        ]
-        for change, message in cases:
-            with self.subTest(change=change):
-                response = self.url_open("/complaint", data=dict(valid, **change))
-                self.assertEqual(response.status_code, 200)
-                self.assertIn(message, response.text)
-        valid.pop("csrf_token")
-        self.assertEqual(self.url_open("/complaint", data=valid).status_code, 400)
-        self.assertEqual(Complaint.search_count([]), count)
 
     # ------------------------------------------------------------------
     # The portal chatter

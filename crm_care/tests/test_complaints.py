@@ -3,20 +3,7 @@ from datetime import datetime, timedelta
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import CrmCareCommon
-
-RAW_EMAIL = """Return-Path: <{sender}>
-From: {name} <{sender}>
-To: complaints@lotus-care.example.com
-Subject: {subject}
-Message-ID: <{message_id}@mail.example.com>
-Date: Mon, 23 Nov 2026 09:00:00 +0000
-MIME-Version: 1.0
-Content-Type: text/plain; charset=utf-8
-Content-Transfer-Encoding: 8bit
-
-{body}
-"""
+from .common import RAW_EMAIL, CrmCareCommon
 
 
 @tagged("post_install", "-at_install")

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class CrmCareSurveyWizard(models.TransientModel):
@@ -11,7 +11,7 @@ class CrmCareSurveyWizard(models.TransientModel):
     survey_id = fields.Many2one(
         "survey.survey",
         required=True,
-        domain="[('care_kind', '!=', False)]",
+        domain="[('care_kind', '!=', False), ('certification', '=', False)]",
     )
     partner_ids = fields.Many2many("res.partner", string="Customers")
 
@@ -24,10 +24,16 @@ class CrmCareSurveyWizard(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
-        if not self.partner_ids:
+        # The ids as chosen, not only those the user's rules let through: a
+        # customer the user may not see is refused, not silently skipped.
+        partners = self.sudo().partner_ids.with_env(self.env)
+        if not partners:
             raise UserError(self.env._("Select the customers to survey first."))
-        # Sales users need not be survey officers to invite their customers.
-        answers = self.survey_id.sudo()._care_invite(self.partner_ids)
+        survey = self._care_satisfaction_survey()
+        self._check_customers_readable(partners)
+        # sudo: sales users need not be survey officers to invite their own
+        # customers to a satisfaction survey; only the invitation is made so.
+        answers = survey._care_invite(partners.commercial_partner_id)
         if not answers:
             raise UserError(
                 self.env._(
@@ -36,3 +42,30 @@ class CrmCareSurveyWizard(models.TransientModel):
                 )
             )
         return {"type": "ir.actions.act_window_close"}
+
+    def _care_satisfaction_survey(self):
+        """The chosen survey, as superuser, once it is known to be a
+        satisfaction survey (NPS, CSAT or CES): any other survey is refused."""
+        survey = self.survey_id.sudo()
+        if not survey.care_kind or survey.certification:
+            raise UserError(
+                self.env._(
+                    "“%(survey)s” is not a satisfaction survey: only surveys "
+                    "measuring NPS, CSAT or CES can be sent from here.",
+                    survey=survey.display_name,
+                )
+            )
+        return survey
+
+    def _check_customers_readable(self, partners):
+        """Refuse customers (or their companies) the user may not see."""
+        customers = partners | partners.sudo().commercial_partner_id.with_env(self.env)
+        hidden = customers - customers._filtered_access("read")
+        if hidden:
+            raise AccessError(
+                self.env._(
+                    "You cannot send a survey to customers you have no access to "
+                    "(%(count)s of the selected customers).",
+                    count=len(hidden),
+                )
+            )
