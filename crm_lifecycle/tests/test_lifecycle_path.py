@@ -164,7 +164,8 @@ class TestLifecyclePath(CrmLifecycleCommon):
         self.assertEqual(customer.lifecycle_stage_id, self.stage_lost)
 
     def test_manual_move_is_recorded_with_its_user(self):
-        customer = self._customer("Met at the Fair")
+        # Their own prospect: a salesperson moves it through the pre-sale stages.
+        customer = self._customer("Met at the Fair", user_id=self.salesman.id)
         self._evaluate(customer)
         customer.with_user(self.salesman).lifecycle_stage_id = self.stage_potential
         move = self._history(customer)[-1]
