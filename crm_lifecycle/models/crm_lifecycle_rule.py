@@ -40,7 +40,7 @@ class CrmLifecycleRule(models.Model):
     """
 
     _name = "crm.lifecycle.rule"
-    _inherit = ["crm.value.shared.mixin", "mail.activity.mixin"]
+    _inherit = ["crm.value.shared.mixin", "mail.thread", "mail.activity.mixin"]
     _description = "Customer Lifecycle Rule"
     _order = "sequence, id"
 
@@ -322,7 +322,7 @@ class CrmLifecycleRule(models.Model):
             company=company.name,
             reason=self._describe_domain_error(error),
         )
-        _logger.error(
+        _logger.warning(
             "Lifecycle rule %s (id %s) skipped in company %s: %s",
             self.name,
             self.id,

@@ -2,3 +2,4 @@ from . import test_install
 from . import test_lifecycle_path
 from . import test_rules
 from . import test_engine
+from . import test_rule_safety
