@@ -24,5 +24,6 @@
         "views/menus.xml",
     ],
     "demo": ["demo/crm_lifecycle_demo.xml"],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }
