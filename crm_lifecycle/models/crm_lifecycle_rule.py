@@ -32,6 +32,11 @@ RECENCY_THRESHOLDS = [
 ]
 
 
+class UnusableCondition(ValueError):
+    """A condition that evaluates, but that rules cannot use (it reads what
+    it must not, or searches what cannot be searched): its reason in words."""
+
+
 class CrmLifecycleRule(models.Model):
     """Moves customers from some stages to another when its condition is met.
 
@@ -148,13 +153,15 @@ class CrmLifecycleRule(models.Model):
         text = self.domain or "[]"
         unknown = unknown_names(text, context)
         if unknown:
-            raise ValueError(self._describe_unknown_names(text, unknown, context))
+            raise UnusableCondition(
+                self._describe_unknown_names(text, unknown, context)
+            )
         domain = safe_eval(text, context)
         if not isinstance(domain, (list, tuple)):
             raise ValueError(_("it is not a list"))
         unsearchable = self._get_unsearchable_fields(self.env["res.partner"], domain)
         if unsearchable:
-            raise ValueError(
+            raise UnusableCondition(
                 _(
                     "it searches %(fields)s, which cannot be searched (computed "
                     "and not stored): the condition would be ignored. Use a "
@@ -290,6 +297,12 @@ class CrmLifecycleRule(models.Model):
         return None
 
     def _describe_domain_error(self, error):
+        if isinstance(error, UnusableCondition):
+            return self.env._(
+                "its condition %(domain)s cannot be used: %(reason)s",
+                domain=self.domain,
+                reason=error,
+            )
         return self.env._(
             "its condition %(domain)s is not a valid domain on contacts "
             "(%(error)s). Write a list of (field, operator, value) conditions "
