@@ -287,8 +287,23 @@ class ResPartner(models.Model):
             "lifecycle_stage_id" in vals
             and not self.env.su
             and not self.env.user.has_group(MANAGER)
-            and self._is_own_pre_sale_move(vals)
         ):
+            if not self._is_own_pre_sale_move(vals):
+                raise AccessError(
+                    self.env._(
+                        "You can move only your own prospects (you are their "
+                        "salesperson), through the stages before the first "
+                        "order: %(stages)s. The other stages are set by the "
+                        "lifecycle rules and Customer Value managers.",
+                        stages=", ".join(
+                            self.env["crm.lifecycle.stage"]
+                            .sudo()
+                            .search([])
+                            .filtered(lambda stage: stage._is_pre_sale())
+                            .mapped("name")
+                        ),
+                    )
+                )
             vals = {
                 name: value
                 for name, value in vals.items()

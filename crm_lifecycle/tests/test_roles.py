@@ -89,6 +89,13 @@ class TestStageWriters(CrmLifecycleCommon):
             (prospect | theirs).with_user(self.salesman).write(
                 {"lifecycle_stage_id": self.stage_target.id}
             )
+        with (
+            self.assertRaisesRegex(AccessError, "only your own prospects"),
+            self.env.cr.savepoint(),
+        ):
+            theirs.with_user(self.salesman).write(
+                {"lifecycle_stage_id": self.stage_target.id}
+            )
         with self.assertRaises(AccessError), self.env.cr.savepoint():
             prospect.with_user(self.salesman).write({"lifecycle_locked": True})
         with self.assertRaises(AccessError), self.env.cr.savepoint():
