@@ -42,6 +42,17 @@ class CrmLifecycleDemo(models.AbstractModel):
                 )
                 order.action_confirm()
                 order.date_order = date
+                # Demo data of this addon: uninstalling it removes the orders
+                # before the customers they reference.
+                self.env["ir.model.data"]._update_xmlids(
+                    [
+                        {
+                            "xml_id": f"crm_lifecycle.{key}_order_{days}",
+                            "record": order,
+                            "noupdate": True,
+                        }
+                    ]
+                )
         engine = self.env["crm.lifecycle.engine"]
         self.env.flush_all()
         self.env["crm.lifecycle.queue"].search([]).unlink()

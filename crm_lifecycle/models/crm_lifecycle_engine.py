@@ -9,7 +9,7 @@ from odoo.tools import SQL
 from odoo.addons.crm_value.models.crm_value_engine import WHOLE_BOOKS_FROM
 from odoo.addons.crm_value.sql_arrays import array_literal
 
-from .crm_lifecycle_rule import recency_met
+from ..rule_conditions import recency_met
 
 _logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class CrmLifecycleEngine(models.AbstractModel):
         self.env["crm.value.engine"]._tune_transaction()
         today = fields.Date.context_today(self)
         now = fields.Datetime.now()
-        moves, facts = self._plan_moves(company, partner_ids, today)
+        moves, facts = self._plan_moves(company, partner_ids, today, now)
         self.env["crm.lifecycle.queue"]._store_in_batches(
             company,
             partner_ids,
@@ -89,14 +89,16 @@ class CrmLifecycleEngine(models.AbstractModel):
             else datetime.combine(today, time(12))
         )
         today = today or fields.Date.context_today(self)
-        moves, facts = self._plan_moves(company, partner_ids, today)
+        moves, facts = self._plan_moves(company, partner_ids, today, now)
         return self._apply_moves(company, moves, facts, today, now)
 
     @api.model
-    def _plan_moves(self, company, partner_ids, today):
+    def _plan_moves(self, company, partner_ids, today, now=None):
         """({partner id: [(from stage id, to stage id, rule)]}, {partner id:
-        order facts}) of these commercial partners in `company` as of `today`,
-        decided in memory from one facts query and one search per rule."""
+        order facts}) of these commercial partners in `company` as of `today`
+        (the moves happening at `now`, default: now), decided in memory from
+        one facts query and one search per rule."""
+        now = now or fields.Datetime.now()
         stages = self.env["crm.lifecycle.stage"].sudo().search([])
         partner_ids = sorted(set(partner_ids))
         if not partner_ids or not stages:
@@ -129,7 +131,7 @@ class CrmLifecycleEngine(models.AbstractModel):
         for pid in partner_ids:
             stage_id, since, _locked = states[pid]
             chain = self._get_moves(
-                stages[0].id, specs, pid, stage_id, since, facts.get(pid), today
+                stages[0].id, specs, pid, stage_id, since, facts.get(pid), now
             )
             if chain:
                 moves[pid] = chain
@@ -139,19 +141,31 @@ class CrmLifecycleEngine(models.AbstractModel):
     def _get_partner_stages(self, company, partner_ids):
         """{partner id: (stage id, in stage since, locked)} in `company`, read
         in one query: through the ORM, reading them loads every field of every
-        customer."""
+        customer. In stage since: the moment the customer entered the stage
+        (their open history row), else the first moment of the stage date."""
         self.env["res.partner"].flush_model(
             ["lifecycle_stage_id", "lifecycle_stage_date", "lifecycle_locked"]
         )
+        self.env["crm.lifecycle.history"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
-            SELECT id, (lifecycle_stage_id->>%(key)s)::int,
-                   (lifecycle_stage_date->>%(key)s)::date,
-                   COALESCE((lifecycle_locked->>%(key)s)::boolean, FALSE)
-              FROM res_partner WHERE id = ANY(%(ids)s::int[])
+            SELECT p.id, (p.lifecycle_stage_id->>%(key)s)::int,
+                   COALESCE(entered.date, (p.lifecycle_stage_date->>%(key)s)::date),
+                   COALESCE((p.lifecycle_locked->>%(key)s)::boolean, FALSE)
+              FROM res_partner p
+              LEFT JOIN (
+                    SELECT partner_id, stage_to_id, MAX(date) AS date
+                      FROM crm_lifecycle_history
+                     WHERE company_id = %(company)s AND date_end IS NULL
+                       AND partner_id = ANY(%(ids)s::int[])
+                     GROUP BY partner_id, stage_to_id) entered
+                ON entered.partner_id = p.id
+               AND entered.stage_to_id = (p.lifecycle_stage_id->>%(key)s)::int
+             WHERE p.id = ANY(%(ids)s::int[])
             """,
                 key=str(company.id),
+                company=company.id,
                 ids=array_literal(partner_ids),
             )
         )
@@ -218,7 +232,8 @@ class CrmLifecycleEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _match_rule_domains(self, Partner, rules, partners, company, today):
-        """{rule: set of partner ids meeting its domain}: one search per rule.
+        """{rule: set of partner ids meeting its domain}: one search per rule,
+        of the rules that work (the others are skipped and reported).
 
         For a few customers, the searches are restricted to them, and those
         on live facts and value snapshots are told the batch
@@ -234,13 +249,23 @@ class CrmLifecycleEngine(models.AbstractModel):
             )
         matched = {}
         for rule in rules:
-            domain = rule._get_domain(company, today)
-            if not domain:
-                matched[rule] = set(ids)
+            # A rule that stopped working (its field went away with an addon,
+            # a condition valid only some days) is skipped and reported: the
+            # other rules still evaluate everyone.
+            try:
+                domain = rule._get_domain(company, today)
+                if not domain:
+                    matched[rule] = set(ids)
+                    continue
+                if few:
+                    domain = expression.AND([[("id", "in", partners.ids)], domain])
+                with self.env.cr.savepoint():
+                    found = Partner._search(domain).get_result_ids()
+            except Exception as error:  # any failure: the rule is skipped
+                rule._report_problem(company, error)
                 continue
-            if few:
-                domain = expression.AND([[("id", "in", partners.ids)], domain])
-            matched[rule] = ids.intersection(Partner._search(domain).get_result_ids())
+            matched[rule] = ids.intersection(found)
+        rules.filtered(lambda rule: rule in matched)._clear_problem(company)
         return matched
 
     @api.model
@@ -259,14 +284,16 @@ class CrmLifecycleEngine(models.AbstractModel):
                 *rule._get_recency_threshold(company),
             )
             for rule in rules
+            if rule in matched
         ]
 
     @api.model
     def _get_moves(
-        self, first_stage_id, specs, partner_id, stage_id, since, facts, today
+        self, first_stage_id, specs, partner_id, stage_id, since, facts, now
     ):
         """[(from stage id, to stage id, rule)]: the moves of one customer, in
-        memory, from its stage (id or None) entered on `since`.
+        memory, from its stage (id or None) entered at `since` (a moment, or a
+        day), the moves of this evaluation happening at `now`.
 
         A customer without a stage enters the first one; then the first rule met
         moves them, again and again until no rule moves them. A rule leading to
@@ -275,7 +302,7 @@ class CrmLifecycleEngine(models.AbstractModel):
         chain = []
         if not stage_id:
             chain.append((None, first_stage_id, None))
-            stage_id, since = first_stage_id, today
+            stage_id, since = first_stage_id, now
         left = {stage_id}
         while True:
             spec = next(
@@ -291,7 +318,7 @@ class CrmLifecycleEngine(models.AbstractModel):
             if not spec or spec[3] in left:
                 return chain
             chain.append((stage_id, spec[3], spec[0]))
-            stage_id, since = spec[3], today
+            stage_id, since = spec[3], now
             left.add(stage_id)
 
     # ------------------------------------------------------------------
@@ -300,7 +327,7 @@ class CrmLifecycleEngine(models.AbstractModel):
     @api.model
     def _get_order_facts_query(self, company, today):
         """SQL: per commercial partner, their confirmed orders in `company` up to
-        `today`: count, first and last date, usual days between two orders
+        `today`: count, first and last date, the moment of the last, usual days between two orders
         ((last - first) / (count - 1), 0 with one order), days since the last."""
         return SQL(
             """
@@ -308,6 +335,7 @@ class CrmLifecycleEngine(models.AbstractModel):
                    COUNT(*) AS order_count,
                    MIN(so.date_order)::date AS first_order_date,
                    MAX(so.date_order)::date AS last_order_date,
+                   MAX(so.date_order) AS last_order_at,
                    COALESCE(EXTRACT(EPOCH FROM MAX(so.date_order) - MIN(so.date_order))
                             / 86400.0 / NULLIF(COUNT(*) - 1, 0), 0) AS order_interval,
                    %(today)s::date - MAX(so.date_order)::date AS days_since_order

@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -6,6 +7,17 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import datetime, safe_eval
+
+from ..rule_conditions import (
+    SETTING_NAMES,
+    legacy_replacements,
+    recency_met,
+    setting_field,
+    unknown_names,
+)
+
+_logger = logging.getLogger(__name__)
+MANAGER = "crm_value.group_crm_value_manager"
 
 RECENCY_CONDITIONS = [
     ("none", "None"),
@@ -20,24 +32,9 @@ RECENCY_THRESHOLDS = [
 ]
 
 
-def recency_met(condition, days, factor, facts, stage_date):
-    """Whether a customer's order facts (days_since_order, order_interval,
-    last_order_date) meet a recency condition with these days and factor:
-    factor times the customer's usual interval between orders when known,
-    else the days."""
-    if condition == "none":
-        return True
-    if not facts or not facts["last_order_date"]:
-        return False
-    if condition == "since_stage":
-        return not stage_date or facts["last_order_date"] > stage_date
-    interval = facts["order_interval"]
-    threshold = factor * interval if factor and interval else days
-    if not threshold:
-        return False
-    if condition == "silent":
-        return facts["days_since_order"] > threshold
-    return facts["days_since_order"] <= threshold
+class UnusableCondition(ValueError):
+    """A condition that evaluates, but that rules cannot use (it reads what
+    it must not, or searches what cannot be searched): its reason in words."""
 
 
 class CrmLifecycleRule(models.Model):
@@ -48,7 +45,7 @@ class CrmLifecycleRule(models.Model):
     """
 
     _name = "crm.lifecycle.rule"
-    _inherit = ["crm.value.shared.mixin"]
+    _inherit = ["crm.value.shared.mixin", "mail.thread", "mail.activity.mixin"]
     _description = "Customer Lifecycle Rule"
     _order = "sequence, id"
 
@@ -80,9 +77,10 @@ class CrmLifecycleRule(models.Model):
         default="[]",
         required=True,
         help="A domain on contacts, e.g. [('value_order_count', '>=', 2)]. It may "
-        "use `company` (the company's settings, e.g. "
-        "company.lifecycle_loyal_order_count), `today`, `relativedelta`, "
-        "`timedelta` and `datetime`.",
+        "read `today`, `relativedelta`, `timedelta`, `datetime` and the "
+        "company's settings as numbers: at_risk_days, at_risk_factor, lost_days, "
+        "lost_factor, at_risk_p_alive, active_days, loyal_order_count, "
+        "loyal_tenure_days.",
     )
     recency_condition = fields.Selection(
         RECENCY_CONDITIONS,
@@ -107,6 +105,22 @@ class CrmLifecycleRule(models.Model):
         "between orders.",
     )
     description = fields.Text(translate=True, help="What the rule means, in words.")
+    problem = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Why the last evaluation skipped this rule (its condition stopped "
+        "working, e.g. a field that went away with an addon); cleared when the "
+        "rule works again or is saved.",
+    )
+    problem_date = fields.Date(string="Skipped On", readonly=True, copy=False)
+    problem_company_id = fields.Many2one(
+        "res.company",
+        string="Skipped In",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The company whose evaluation skipped the rule.",
+    )
 
     @api.model
     def _get_company_rules(self, company):
@@ -117,18 +131,102 @@ class CrmLifecycleRule(models.Model):
 
     @api.model
     def _get_eval_context(self, company, today):
+        """What a condition reads: plain values only (numbers, dates,
+        relativedelta), never a record, an environment or a callable that
+        returns one: a condition is data, written by a consultant, evaluated
+        every night by the system."""
         return {
-            "company": company,
             "today": today,
-            "context_today": lambda: today,
             "datetime": datetime,
             "timedelta": timedelta,
             "relativedelta": relativedelta,
+            **{name: company[setting_field(name)] for name in SETTING_NAMES},
         }
 
     def _get_domain(self, company, today):
+        """The rule's condition evaluated for `company` on `today`, a domain on
+        contacts checked as the engine runs it; ValueError (its reason in
+        words) when it cannot be used."""
         self.ensure_one()
-        return safe_eval(self.domain or "[]", self._get_eval_context(company, today))
+        _ = self.env._
+        context = self._get_eval_context(company, today)
+        text = self.domain or "[]"
+        unknown = unknown_names(text, context)
+        if unknown:
+            raise UnusableCondition(
+                self._describe_unknown_names(text, unknown, context)
+            )
+        domain = safe_eval(text, context)
+        if not isinstance(domain, (list, tuple)):
+            raise ValueError(_("it is not a list"))
+        unsearchable = self._get_unsearchable_fields(self.env["res.partner"], domain)
+        if unsearchable:
+            raise UnusableCondition(
+                _(
+                    "it searches %(fields)s, which cannot be searched (computed "
+                    "and not stored): the condition would be ignored. Use a "
+                    "stored field or one that can be searched.",
+                    fields=", ".join(
+                        f"{field.get_description(self.env)['string']} "
+                        f"({field.model_name}.{field.name})"
+                        for field in unsearchable
+                    ),
+                )
+            )
+        return list(domain)
+
+    def _describe_unknown_names(self, text, unknown, context):
+        _ = self.env._
+        replacements = legacy_replacements(text)
+        if (
+            "company" in unknown
+            and replacements
+            and all(plain for _old, plain in replacements)
+        ):
+            return _(
+                "conditions no longer read the company: write %(replacements)s.",
+                replacements=", ".join(
+                    _("%(plain)s instead of %(old)s", plain=plain, old=old)
+                    for old, plain in replacements
+                ),
+            )
+        return _(
+            "it reads %(names)s, which a condition cannot read. A condition reads "
+            "only plain values: %(known)s.",
+            names=", ".join(unknown),
+            known=", ".join(sorted(context)),
+        )
+
+    @api.model
+    def _get_unsearchable_fields(self, model, domain):
+        """The fields a domain on `model` goes through that cannot be
+        searched (Odoo ignores such a condition with a warning)."""
+        found = []
+        for leaf in domain:
+            if not isinstance(leaf, (list, tuple)) or len(leaf) != 3:
+                continue
+            path, operator, value = leaf
+            if not isinstance(path, str):
+                continue
+            current, field = model, None
+            for name in path.split("."):
+                field = current._fields.get(name)
+                if field is None:
+                    break
+                if not field._description_searchable:
+                    found.append(field)
+                    break
+                if not field.relational:
+                    break
+                current = self.env[field.comodel_name]
+            if (
+                field is not None
+                and field.relational
+                and operator in ("any", "not any")
+                and isinstance(value, (list, tuple))
+            ):
+                found += self._get_unsearchable_fields(current, value)
+        return found
 
     def _get_recency_threshold(self, company):
         """(days, factor) this rule compares the silence of a customer with."""
@@ -189,17 +287,112 @@ class CrmLifecycleRule(models.Model):
         company = self.company_id or self.env.company
         Partner = self.env["res.partner"].with_company(company)
         try:
-            domain = self._get_domain(company, fields.Date.context_today(self))
-            if not isinstance(domain, (list, tuple)):
-                raise ValueError(_("it is not a list"))
+            domain = self.with_company(company)._get_domain(
+                company, fields.Date.context_today(self)
+            )
             with self.env.cr.savepoint():
                 Partner.search_count(expression.AND([[("id", "=", 0)], domain]))
         except Exception as error:  # any failure is reported to the consultant
-            return _(
-                "its condition %(domain)s is not a valid domain on contacts "
-                "(%(error)s). Write a list of (field, operator, value) conditions "
-                "on contact fields, e.g. [('value_order_count', '>=', 2)].",
-                domain=self.domain,
-                error=error,
-            )
+            return self._describe_domain_error(error)
         return None
+
+    def _describe_domain_error(self, error):
+        if isinstance(error, UnusableCondition):
+            return self.env._(
+                "its condition %(domain)s cannot be used: %(reason)s",
+                domain=self.domain,
+                reason=error,
+            )
+        return self.env._(
+            "its condition %(domain)s is not a valid domain on contacts "
+            "(%(error)s). Write a list of (field, operator, value) conditions "
+            "on contact fields, e.g. [('value_order_count', '>=', 2)].",
+            domain=self.domain,
+            error=error,
+        )
+
+    # ------------------------------------------------------------------
+    # Rules that stop working
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if {"domain", "active"} & vals.keys() and "problem" not in vals:
+            # Saved again (the constraint checks it), or archived: the
+            # problem is for the next evaluation to tell again.
+            vals = {**vals, **self._no_problem()}
+        return super().write(vals)
+
+    @api.model
+    def _no_problem(self):
+        return {"problem": False, "problem_date": False, "problem_company_id": False}
+
+    def _report_problem(self, company, error):
+        """The engine skipped this rule for `company`: tell it on the rule,
+        in the log, and the Customer Value managers once (an activity when
+        the rule breaks, not every night)."""
+        self.ensure_one()
+        problem = self.env._(
+            "Skipped in %(company)s: %(reason)s",
+            company=company.name,
+            reason=self._describe_domain_error(error),
+        )
+        _logger.warning(
+            "Lifecycle rule %s (id %s) skipped in company %s: %s",
+            self.name,
+            self.id,
+            company.id,
+            error,
+        )
+        newly_broken = not self.problem
+        # The system's note on the rule, not an edit of the user evaluating.
+        self.sudo().write(
+            {
+                "problem": problem,
+                "problem_date": fields.Date.context_today(self),
+                "problem_company_id": company.id,
+            }
+        )
+        if newly_broken:
+            self._notify_problem(problem)
+
+    def _clear_problem(self, company):
+        """These rules worked in `company`: clear the problem it reported."""
+        broken = self.filtered(lambda rule: rule.problem_company_id == company)
+        if broken:
+            broken.sudo().write(self._no_problem())
+
+    def _notify_problem(self, problem):
+        """An activity on the rule for each Customer Value manager who works
+        in its company (every manager for a rule of every company)."""
+        self.ensure_one()
+        managers = (
+            self.env.ref(MANAGER)
+            .sudo()
+            .users.filtered(
+                lambda user: (
+                    not user.share
+                    and (not self.company_id or self.company_id in user.company_ids)
+                )
+            )
+        )
+        activity_type = self.env.ref(
+            "mail.mail_activity_data_warning", raise_if_not_found=False
+        )
+        if not managers or not activity_type:
+            return
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": self.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": self.env._("Lifecycle rule skipped: fix its condition"),
+                    "note": problem,
+                    "user_id": manager.id,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+                for manager in managers
+            ]
+        )

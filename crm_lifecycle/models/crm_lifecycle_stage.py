@@ -71,6 +71,12 @@ class CrmLifecycleStage(models.Model):
                 )
             )
 
+    def _is_pre_sale(self):
+        """Whether this stage comes before the first order (reserve, target,
+        potential, opportunity): neither customer, at risk nor lost."""
+        self.ensure_one()
+        return not (self.is_customer or self.is_at_risk or self.is_lost)
+
     def action_open_partners(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

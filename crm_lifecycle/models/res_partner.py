@@ -8,6 +8,12 @@ from odoo.addons.crm_value.sql_arrays import array_literal
 
 MANAGER = "crm_value.group_crm_value_manager"
 USER = "crm_value.group_crm_value_user"
+# Lifecycle classification: the company's own view of the customer, never
+# read by the customer (portal) or the public.
+INTERNAL = "base.group_user"
+# What only the engines and Customer Value managers write (but see
+# _check_engine_fields_write: the pre-sale moves of a salesperson).
+STAGE_FIELDS = {"lifecycle_stage_id", "lifecycle_stage_date", "lifecycle_locked"}
 
 # Searchable facts: partner field -> (facts query, column, kind).
 FACTS = {
@@ -52,15 +58,24 @@ class ResPartner(models.Model):
         group_expand="_read_group_expand_full",
         help="Where the customer stands in its lifecycle in this company; moved "
         "by the lifecycle rules unless locked.",
+        groups=INTERNAL,
     )
     lifecycle_stage_color = fields.Integer(
-        related="lifecycle_stage_id.color", string="Stage Color"
+        related="lifecycle_stage_id.color",
+        string="Stage Color",
+        groups=INTERNAL,
     )
     lifecycle_stage_action = fields.Text(
-        related="lifecycle_stage_id.action_note", string="Recommended Action"
+        related="lifecycle_stage_id.action_note",
+        string="Recommended Action",
+        groups=INTERNAL,
     )
     lifecycle_stage_date = fields.Date(
-        string="In Stage Since", company_dependent=True, copy=False, readonly=True
+        string="In Stage Since",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        groups=INTERNAL,
     )
     lifecycle_locked = fields.Boolean(
         string="Lock Stage",
@@ -70,29 +85,37 @@ class ResPartner(models.Model):
         tracking=True,
         help="Keep the stage set by hand: the lifecycle rules leave it alone.",
     )
-    lifecycle_history_ids = fields.One2many("crm.lifecycle.history", "partner_id")
-    lifecycle_history_count = fields.Integer(compute="_compute_lifecycle_history")
+    lifecycle_history_ids = fields.One2many(
+        "crm.lifecycle.history", "partner_id", groups=INTERNAL
+    )
+    lifecycle_history_count = fields.Integer(
+        compute="_compute_lifecycle_history", groups=INTERNAL
+    )
     lifecycle_won_back = fields.Boolean(
         string="Won Back",
         compute="_compute_lifecycle_history",
         search="_search_lifecycle_won_back",
         help="The customer was lost once in this company and came back (挽回).",
+        groups=INTERNAL,
     )
     lifecycle_order_count = fields.Integer(
         string="Confirmed Orders",
         compute="_compute_lifecycle_facts",
         search=_search_fact("lifecycle_order_count"),
         help="Confirmed sales orders in this company, all time, as of now.",
+        groups=INTERNAL,
     )
     lifecycle_first_order_date = fields.Date(
         string="First Order",
         compute="_compute_lifecycle_facts",
         search=_search_fact("lifecycle_first_order_date"),
+        groups=INTERNAL,
     )
     lifecycle_last_order_date = fields.Date(
         string="Last Order",
         compute="_compute_lifecycle_facts",
         search=_search_fact("lifecycle_last_order_date"),
+        groups=INTERNAL,
     )
     lifecycle_order_interval = fields.Float(
         string="Usual Days Between Orders",
@@ -101,22 +124,26 @@ class ResPartner(models.Model):
         digits=(16, 1),
         help="(Last order - first order) / (orders - 1), for customers with two "
         "orders or more; 0 otherwise.",
+        groups=INTERNAL,
     )
     lifecycle_days_since_order = fields.Integer(
         string="Days Since Last Order",
         compute="_compute_lifecycle_facts",
         search=_search_fact("lifecycle_days_since_order"),
+        groups=INTERNAL,
     )
     lifecycle_open_lead_count = fields.Integer(
         string="Open Leads",
         compute="_compute_lifecycle_facts",
         search=_search_fact("lifecycle_open_lead_count"),
+        groups=INTERNAL,
     )
     lifecycle_open_opportunity_count = fields.Integer(
         string="Open Opportunities",
         compute="_compute_lifecycle_facts",
         search=_search_fact("lifecycle_open_opportunity_count"),
         help="Opportunities neither won nor lost.",
+        groups=INTERNAL,
     )
 
     def _get_company_key_many2ones(self):
@@ -246,6 +273,70 @@ class ResPartner(models.Model):
             )
         ]
         return won_back if (operator == "=") == value else ["!", *won_back]
+
+    # ------------------------------------------------------------------
+    # Who moves a customer
+    # ------------------------------------------------------------------
+    def _get_engine_fields(self):
+        return super()._get_engine_fields() | STAGE_FIELDS
+
+    def _check_engine_fields_write(self, vals):
+        # A salesperson moves their own prospects through the pre-sale stages
+        # (calling, visiting); every other stage is the rules' or a manager's.
+        if (
+            "lifecycle_stage_id" in vals
+            and not self.env.su
+            and not self.env.user.has_group(MANAGER)
+        ):
+            if not self._is_own_pre_sale_move(vals):
+                raise AccessError(
+                    self.env._(
+                        "You can move only your own prospects (you are their "
+                        "salesperson), through the stages before the first "
+                        "order: %(stages)s. The other stages are set by the "
+                        "lifecycle rules and Customer Value managers.",
+                        stages=", ".join(
+                            self.env["crm.lifecycle.stage"]
+                            .sudo()
+                            .search([])
+                            .filtered(lambda stage: stage._is_pre_sale())
+                            .mapped("name")
+                        ),
+                    )
+                )
+            vals = {
+                name: value
+                for name, value in vals.items()
+                if name not in ("lifecycle_stage_id", "lifecycle_stage_date")
+            }
+        return super()._check_engine_fields_write(vals)
+
+    def _is_own_pre_sale_move(self, vals):
+        """Whether `vals` (of a create, or a write on these partners) move
+        only the user's own prospects (their salesperson is the user) from a
+        pre-sale stage, or none, to a pre-sale stage, today."""
+        stage = (
+            self.env["crm.lifecycle.stage"].sudo().browse(vals["lifecycle_stage_id"])
+        )
+        date = vals.get("lifecycle_stage_date", fields.Date.context_today(self))
+        if (
+            not stage.exists()
+            or not stage._is_pre_sale()
+            or fields.Date.to_date(date) != fields.Date.context_today(self)
+        ):
+            return False
+        if not self:
+            return vals.get("user_id") == self.env.uid
+        if "user_id" in vals and vals["user_id"] != self.env.uid:
+            return False
+        return all(
+            partner.user_id == self.env.user
+            and (
+                not partner.lifecycle_stage_id
+                or partner.lifecycle_stage_id._is_pre_sale()
+            )
+            for partner in self.sudo()
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

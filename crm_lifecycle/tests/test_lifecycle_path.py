@@ -1,3 +1,8 @@
+from datetime import datetime, time, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import CrmLifecycleCommon
@@ -164,7 +169,8 @@ class TestLifecyclePath(CrmLifecycleCommon):
         self.assertEqual(customer.lifecycle_stage_id, self.stage_lost)
 
     def test_manual_move_is_recorded_with_its_user(self):
-        customer = self._customer("Met at the Fair")
+        # Their own prospect: a salesperson moves it through the pre-sale stages.
+        customer = self._customer("Met at the Fair", user_id=self.salesman.id)
         self._evaluate(customer)
         customer.with_user(self.salesman).lifecycle_stage_id = self.stage_potential
         move = self._history(customer)[-1]
@@ -173,3 +179,42 @@ class TestLifecyclePath(CrmLifecycleCommon):
         self.assertEqual(move.user_id, self.salesman)
         self.assertFalse(move.rule_id)
         self.assertEqual(self._history(customer)[0].next_stage_id, self.stage_potential)
+
+    def test_order_later_the_same_day_wins_back_a_lost_customer(self):
+        customer = self._customer("Back the Same Day")
+        self._order(customer, -300)
+        morning = datetime.combine(self.today, time(9))
+        with freeze_time(morning):
+            self.lifecycle._evaluate_partners(self.company, customer.ids)
+        self.assertEqual(customer.lifecycle_stage_id, self.stage_lost)
+        with freeze_time(morning + timedelta(hours=5)):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": customer.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.service.id, "price_unit": 100.0}
+                        )
+                    ],
+                }
+            )
+            order.action_confirm()
+        self.assertEqual(order.date_order, morning + timedelta(hours=5))
+        with freeze_time(morning + timedelta(hours=6)):
+            self.lifecycle._evaluate_partners(self.company, customer.ids)
+        self.assertEqual(customer.lifecycle_stage_id, self.stage_active)
+        won_back = self._history(customer)[-1]
+        self.assertTrue(won_back.is_win_back)
+        self.assertEqual(won_back.rule_id, self.env.ref("crm_lifecycle.rule_won_back"))
+
+    def test_order_before_the_move_the_same_day_does_not_win_back(self):
+        customer = self._customer("Ordered Before the Move")
+        morning = datetime.combine(self.today, time(8))
+        with freeze_time(morning):
+            self._order(customer, -400).date_order = morning
+        with freeze_time(morning + timedelta(hours=1)):
+            # A manager gives the customer up (the order came before).
+            customer.sudo().lifecycle_stage_id = self.stage_lost
+        with freeze_time(morning + timedelta(hours=7)):
+            self.lifecycle._evaluate_partners(self.company, customer.ids)
+        self.assertEqual(customer.lifecycle_stage_id, self.stage_lost)

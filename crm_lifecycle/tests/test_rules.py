@@ -8,8 +8,10 @@ from .common import CrmLifecycleCommon
 @tagged("post_install", "-at_install")
 class TestLifecycleRules(CrmLifecycleCommon):
     def _load(self, filename):
+        # Data files load as the superuser (install, upgrade), rules of every
+        # company included.
         convert_file(
-            self.env,
+            self.env(su=True),
             "crm_lifecycle",
             f"tests/data/{filename}",
             {},
@@ -54,6 +56,7 @@ class TestLifecycleRules(CrmLifecycleCommon):
                 Rule.create(
                     {
                         "name": "Bad",
+                        "company_id": self.company.id,
                         "stage_to_id": self.stage_loyal.id,
                         "domain": domain,
                     }
@@ -63,13 +66,14 @@ class TestLifecycleRules(CrmLifecycleCommon):
             Rule.create(
                 {
                     "name": "Loop",
+                    "company_id": self.company.id,
                     "stage_from_ids": [(6, 0, self.stage_loyal.ids)],
                     "stage_to_id": self.stage_loyal.id,
                 }
             )
         self.assertIn("already in", str(caught.exception))
         with self.assertRaises(ValidationError) as caught:
-            self.env.ref("crm_lifecycle.rule_lost").write(
+            self.env.ref("crm_lifecycle.rule_lost").sudo().write(
                 {"recency_threshold": "custom", "recency_days": 0}
             )
         self.assertIn("needs days or a factor", str(caught.exception))
