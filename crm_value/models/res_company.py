@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -63,6 +65,24 @@ class ResCompany(models.Model):
         readonly=True,
         help="Day of the last nightly recompute of every customer.",
     )
+
+    def _get_value_tz(self):
+        """The company's time zone: its address's, else its working calendar's,
+        else UTC."""
+        self.ensure_one()
+        if self.partner_id.tz:
+            return self.partner_id.tz
+        if "resource_calendar_id" in self._fields and self.resource_calendar_id.tz:
+            return self.resource_calendar_id.tz
+        return "UTC"
+
+    def _get_value_today(self):
+        """Today in the company's time zone: the one day the customer value
+        figures, snapshots and full passes are dated by, whoever runs them
+        (a manager in another time zone, the cron in UTC)."""
+        self.ensure_one()
+        now = fields.Datetime.now().replace(tzinfo=pytz.utc)
+        return now.astimezone(pytz.timezone(self._get_value_tz())).date()
 
     @api.constrains(
         "value_window_months",
