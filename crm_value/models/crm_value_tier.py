@@ -128,19 +128,22 @@ class CrmValueTier(models.Model):
         if not twin:
             return
         company = self.env["res.company"].browse(company_id)
-        raise ValidationError(
-            self.env._(
-                "The tier code %(code)s is already used by tier %(twin)s %(scope)s. "
-                "Give each tier its own code.",
+        if company:
+            message = self.env._(
+                "The tier code %(code)s is already used by tier %(twin)s of "
+                "%(company)s. Give each tier its own code.",
                 code=code,
                 twin=twin.name,
-                scope=(
-                    self.env._("of %(company)s", company=company.sudo().name)
-                    if company
-                    else self.env._("shared by every company")
-                ),
+                company=company.name,
             )
-        )
+        else:
+            message = self.env._(
+                "The tier code %(code)s is already used by tier %(twin)s, shared "
+                "by every company. Give each tier its own code.",
+                code=code,
+                twin=twin.name,
+            )
+        raise ValidationError(message)
 
     def _compute_partner_count(self):
         counts = dict(
