@@ -14,3 +14,4 @@ from . import sale_order
 from . import account_move
 from . import stock_picking
 from . import ir_model_data
+from . import ir_module_module
