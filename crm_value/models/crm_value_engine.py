@@ -3,7 +3,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 import numpy as np
-from dateutil.relativedelta import relativedelta
 
 from odoo import api, models
 from odoo.tools import SQL
@@ -181,8 +180,7 @@ class CrmValueEngine(models.AbstractModel):
     @api.model
     def _compute_figures(self, company, partner_ids):
         """{partner id: {snapshot column: value}} for these commercial partners."""
-        today = company._get_value_today()
-        date_from = today - relativedelta(months=company.value_window_months)
+        today, date_from = company._get_value_today(), company._get_value_window_start()
         scope = {
             "company": company.id,
             # For `= ANY(...)`: index lookups and hash joins where IN (...) would

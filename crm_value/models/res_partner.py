@@ -104,6 +104,13 @@ class ResPartner(models.Model):
     value_currency_id = fields.Many2one(
         "res.currency", compute="_compute_value_currency_id"
     )
+    value_window_start = fields.Date(
+        string="Analysis Window From",
+        compute="_compute_value_window_start",
+        groups=INTERNAL,
+        help="The figures of the analysis window count from this day (the "
+        "company's today less the window's months).",
+    )
     value_date = fields.Date(
         groups=INTERNAL, string="Value Computed On", compute="_compute_value_public"
     )
@@ -342,6 +349,10 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_value_currency_id(self):
         self.value_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    def _compute_value_window_start(self):
+        self.value_window_start = self.env.company._get_value_window_start()
 
     def _current_snapshots(self, columns):
         """{partner id: values} of the current snapshot of each commercial partner.

@@ -2,6 +2,7 @@ from collections import Counter
 from datetime import timedelta
 
 import psycopg2
+from dateutil.relativedelta import relativedelta
 
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -120,3 +121,18 @@ class TestSnapshotsCountedOnce(CrmValueCommon):
                 self.assertEqual(kept, expected)
                 self.assertEqual(snapshot.previous_tier_id, snapshot.tier_id)
         self.assertEqual(set(today.mapped("date")), {self.today})
+
+    def test_analysis_window_starts_on_the_company_day(self):
+        self.company.value_window_months = 12
+        start = self.today - relativedelta(months=12)
+        self.assertEqual(self.company._get_value_window_start(), start)
+        manager_customer = self.customers[0].with_user(self.manager)
+        self.assertEqual(manager_customer.value_window_start, start)
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.value_window_start, start)
+        # An invoice of the window's first day counts in it, whoever computes.
+        customer = self._customer("First Day Buyer")
+        self._direct_invoice(customer, 80.0, invoice_date=start)
+        self._direct_invoice(customer, 20.0, invoice_date=start - timedelta(days=1))
+        customer.with_user(self.manager).action_recompute_value()
+        self.assertFigures(customer, revenue=80.0, lifetime_revenue=100.0)
