@@ -554,11 +554,15 @@ class ResPartner(models.Model):
         if not self._may_write_engine_fields():
             # Defaults from the context (`default_value_tier_id`, as a list
             # grouped by tier passes) would set them too: ignored.
-            defaults = {
-                f"default_{fname}" for fname in self._get_engine_fields()
-            } & self.env.context.keys()
-            if defaults:
-                creator = self.with_context(**dict.fromkeys(defaults, False))
+            defaults = {f"default_{fname}" for fname in self._get_engine_fields()}
+            if defaults & self.env.context.keys():
+                creator = self.with_context(
+                    {
+                        key: value
+                        for key, value in self.env.context.items()
+                        if key not in defaults
+                    }
+                )
         return super(ResPartner, creator).create(vals_list).with_env(self.env)
 
     def write(self, vals):

@@ -40,7 +40,15 @@ class SaleOrder(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_value_tier_write(vals)
-        return super().create(vals_list)
+        creator = self
+        if "default_value_tier_id" in self.env.context and not (
+            self.env.su or self.env.user.has_group(MANAGER)
+        ):
+            # A list grouped by tier passes it: the customer's tier instead.
+            context = dict(self.env.context)
+            del context["default_value_tier_id"]
+            creator = self.with_context(context)
+        return super(SaleOrder, creator).create(vals_list).with_env(self.env)
 
     def write(self, vals):
         self._check_value_tier_write(vals)

@@ -119,6 +119,13 @@ class TestValueRoles(CrmValueCommon):
                 {"partner_id": self.customer.id, "value_tier_id": self.platinum.id}
             )
         self.assertEqual(order.value_tier_id, self.lead)
+        grouped = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .with_context(default_value_tier_id=self.platinum.id)
+            .create({"partner_id": self.customer.id})
+        )
+        self.assertEqual(grouped.value_tier_id, self.lead, "the customer's tier")
         # Salesmen still write their quotations and orders.
         quotation = (
             self.env["sale.order"]
