@@ -564,6 +564,9 @@ class CrmValueEngine(models.AbstractModel):
               FROM %(rows)s
               JOIN res_partner p ON p.id = v.partner_id
               LEFT JOIN crm_value_snapshot prev ON prev.id = v.previous_id
+             -- ids in customer order whatever the join: the ranking breaks
+             -- ties of profit by snapshot id
+             ORDER BY v.partner_id
             ON CONFLICT (partner_id, company_id, date) DO UPDATE
                SET is_current = TRUE, %(updates)s
             """,
