@@ -83,6 +83,9 @@ def test_sound_rule_set_has_no_problem():
         (DEFAULT[:2] + DEFAULT[3:], "gap_positive", None),
         (DEFAULT[:3], "gap_negative", None),
         ([Rule("nonsense", 1), *DEFAULT], "unknown_type", 0),
+        ([Rule("profit_share", float("nan")), *DEFAULT[1:]], "not_finite", 0),
+        ([*DEFAULT[:3], Rule("profit_max", float("inf"))], "not_finite", 3),
+        ([Rule("profit_min", float("-inf")), *DEFAULT], "not_finite", 0),
     ],
 )
 def test_unsound_rule_sets_are_reported(rules, code, index):

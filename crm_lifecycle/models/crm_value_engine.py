@@ -1,25 +1,18 @@
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class CrmValueEngine(models.AbstractModel):
     _inherit = "crm.value.engine"
 
     @api.model
-    def _cron_recompute_value(self, batch_size=2000):
+    def _on_customers_refreshed(self, company, partner_ids):
         """The scheduled recompute (after invoices, payments, deliveries) queues
-        the customers it recomputes for a lifecycle evaluation."""
-        engine = self.with_context(lifecycle_queue_recomputed=True)
-        return super(CrmValueEngine, engine)._cron_recompute_value(batch_size)
-
-    @api.model
-    def _write_snapshots(self, company, figures):
-        result = super()._write_snapshots(company, figures)
-        today = fields.Date.context_today(self)
-        if (
-            self.env.context.get("lifecycle_queue_recomputed")
-            # else today's full evaluation, still to come, queues everyone
-            and company.lifecycle_last_full_evaluation == today
-        ):
+        the customers it recomputed for a lifecycle evaluation, once their
+        scores and tiers are stored."""
+        super()._on_customers_refreshed(company, partner_ids)
+        # Else today's full evaluation, still to come, queues everyone.
+        if company.lifecycle_last_full_evaluation == company._get_value_today():
             # New value figures may move the customers' lifecycle stage.
-            self.env["crm.lifecycle.queue"]._mark((pid, company.id) for pid in figures)
-        return result
+            self.env["crm.lifecycle.queue"]._mark(
+                (pid, company.id) for pid in partner_ids
+            )

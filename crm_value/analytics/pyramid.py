@@ -11,6 +11,7 @@ that a customer meets:
 - ``profit_max``: profit at most ``threshold`` (an amount).
 """
 
+import math
 from collections import namedtuple
 
 RULE_TYPES = ("profit_share", "customer_share", "profit_min", "profit_max")
@@ -86,7 +87,8 @@ def abc_classes(profits, a_percent=80.0, b_percent=95.0):
 def check_rules(rules):
     """Problems of a rule set, in tier order; an empty list means it is sound.
 
-    Codes: ``percent_range`` (a percentage outside 0–100), ``unknown_type``,
+    Codes: ``not_finite`` (a threshold that is not a number: NaN or infinite),
+    ``percent_range`` (a percentage outside 0–100), ``unknown_type``,
     ``overlap`` (a rule of the same kind as an earlier one that can never win:
     its threshold does not go past the earlier one), ``gap_positive`` /
     ``gap_negative`` (some profitable / loss-making customers would get no tier).
@@ -96,6 +98,9 @@ def check_rules(rules):
     for index, rule in enumerate(rules):
         if rule.rule_type not in RULE_TYPES:
             problems.append(RuleProblem("unknown_type", index))
+            continue
+        if not math.isfinite(rule.threshold):
+            problems.append(RuleProblem("not_finite", index))
             continue
         if rule.rule_type in PERCENT_RULES and not 0 < rule.threshold <= 100:
             problems.append(RuleProblem("percent_range", index))

@@ -13,3 +13,5 @@ from . import res_partner
 from . import sale_order
 from . import account_move
 from . import stock_picking
+from . import ir_model_data
+from . import ir_module_module

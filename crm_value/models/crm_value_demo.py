@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, models
 
 
 class CrmValueDemo(models.AbstractModel):
@@ -48,7 +48,7 @@ class CrmValueDemo(models.AbstractModel):
     def _run_demo_flows(self):
         ref = self.env.ref
         company = self.env.company
-        today = fields.Date.context_today(self)
+        today = company._get_value_today()
         self._receive(ref("crm_value.demo_product_oolong"), [(100, 38.0), (100, 44.0)])
         self._receive(ref("crm_value.demo_product_rice"), [(120, 28.0), (100, 32.0)])
         invoices = {}

@@ -3,9 +3,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 import numpy as np
-from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL
 
 from ..analytics import bgnbd, clv, gamma_gamma, rfm, value_matrix
@@ -37,6 +36,28 @@ SNAPSHOT_COLUMNS = (
     "overdue_amount",
     "avg_days_to_pay",
 )
+# Columns the company's scoring writes (_score_company), in one pass over all
+# its current customers.
+SCORE_COLUMNS = (
+    "rfm_recency",
+    "rfm_frequency",
+    "rfm_monetary",
+    "rfm_segment_id",
+    "p_alive",
+    "expected_orders",
+    "clv_historical",
+    "clv_future",
+    "clv",
+    "clv_decile",
+    "quadrant",
+    "value_economic",
+    "value_functional",
+    "value_psychological",
+    "value_score",
+)
+# Carried from a customer's previous snapshot to its new one until the run's
+# scoring and ranking rewrite them.
+CARRIED_COLUMNS = (*SCORE_COLUMNS, "abc_class")
 
 
 class CrmValueEngine(models.AbstractModel):
@@ -71,8 +92,16 @@ class CrmValueEngine(models.AbstractModel):
                     self._tune_transaction()
                     step(company)
                     queue._commit()
+                self._on_customers_refreshed(company, partner_ids)
+                queue._commit()
             if full:
                 queue._mark_full_pass_done(company)
+
+    @api.model
+    def _on_customers_refreshed(self, company, partner_ids):
+        """Hook of the nightly run, called once these customers' figures,
+        scores and tiers in `company` are all stored: what depends on them
+        (a lifecycle evaluation) is queued here, never on half-computed rows."""
 
     @api.model
     def _recompute_queued(self, company, partner_ids, last_id, batch_size):
@@ -151,8 +180,7 @@ class CrmValueEngine(models.AbstractModel):
     @api.model
     def _compute_figures(self, company, partner_ids):
         """{partner id: {snapshot column: value}} for these commercial partners."""
-        today = fields.Date.context_today(self)
-        date_from = today - relativedelta(months=company.value_window_months)
+        today, date_from = company._get_value_today(), company._get_value_window_start()
         scope = {
             "company": company.id,
             # For `= ANY(...)`: index lookups and hash joins where IN (...) would
@@ -486,29 +514,31 @@ class CrmValueEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _write_snapshots(self, company, figures):
-        """Today's snapshot row per customer (updated if one exists today)."""
-        cr, today, partner_ids = (
-            self.env.cr,
-            fields.Date.context_today(self),
-            list(figures),
-        )
+        """Today's snapshot row per customer (updated if one exists today), the
+        one current row of the customer in the company.
+
+        A new row carries over the tier, ABC class and scores of the row it
+        replaces until the run's scoring and ranking rewrite them: a customer
+        stored by a run that stops before scoring is never left without its
+        P(alive), RFM, value matrix or score."""
+        cr, today, partner_ids = self.env.cr, company._get_value_today(), list(figures)
         cr.execute(
             SQL(
                 """
             UPDATE crm_value_snapshot SET is_current = FALSE
              WHERE company_id = %s AND partner_id = ANY(%s::int[]) AND is_current
-               AND date < %s
-            RETURNING partner_id, tier_id
+               AND date <> %s
+            RETURNING partner_id, id
             """,
                 company.id,
                 array_literal(partner_ids),
                 today,
             )
         )
-        previous_tier = dict(cr.fetchall())
+        previous = dict(cr.fetchall())
         rows = {
             "partner_id": partner_ids,
-            "tier_id": [previous_tier.get(pid) for pid in partner_ids],
+            "previous_id": [previous.get(pid) for pid in partner_ids],
         }
         rows.update(
             (name, [figures[pid][name] for pid in partner_ids])
@@ -518,28 +548,40 @@ class CrmValueEngine(models.AbstractModel):
             SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
             for name in (*SNAPSHOT_COLUMNS, "user_id", "country_id", "write_date")
         )
+        snapshot_fields = dict(
+            self.env["crm.value.snapshot"]._fields,
+            previous_id=self.env["crm.value.snapshot"]._fields["id"],
+        )
         cr.execute(
             SQL(
                 """
             INSERT INTO crm_value_snapshot (partner_id, company_id, date, is_current,
                    user_id, country_id, tier_id, previous_tier_id, create_uid,
-                   write_uid, create_date, write_date, %(columns)s)
+                   write_uid, create_date, write_date, %(columns)s, %(carried)s)
             SELECT v.partner_id, %(company)s, %(today)s, TRUE, p.user_id, p.country_id,
-                   v.tier_id, v.tier_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
-                   now() at time zone 'UTC', %(values)s
+                   prev.tier_id, prev.tier_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
+                   now() at time zone 'UTC', %(values)s, %(carried_values)s
               FROM %(rows)s
               JOIN res_partner p ON p.id = v.partner_id
+              LEFT JOIN crm_value_snapshot prev ON prev.id = v.previous_id
+             -- ids in customer order whatever the join: the ranking breaks
+             -- ties of profit by snapshot id
+             ORDER BY v.partner_id
             ON CONFLICT (partner_id, company_id, date) DO UPDATE
                SET is_current = TRUE, %(updates)s
             """,
                 columns=SQL(", ").join(SQL.identifier(n) for n in SNAPSHOT_COLUMNS),
+                carried=SQL(", ").join(SQL.identifier(n) for n in CARRIED_COLUMNS),
                 company=company.id,
                 today=today,
                 uid=self.env.uid,
                 values=SQL(", ").join(
                     SQL("v.%s", SQL.identifier(n)) for n in SNAPSHOT_COLUMNS
                 ),
-                rows=unnest_rows(self.env["crm.value.snapshot"]._fields, rows),
+                carried_values=SQL(", ").join(
+                    SQL("prev.%s", SQL.identifier(n)) for n in CARRIED_COLUMNS
+                ),
+                rows=unnest_rows(snapshot_fields, rows),
                 updates=updates,
             )
         )
@@ -755,7 +797,7 @@ class CrmValueEngine(models.AbstractModel):
         value matrix and value vector of every current customer: one BG/NBD and
         one Gamma-Gamma fit per company, written to the current snapshots."""
         self.env.flush_all()
-        cr, today = self.env.cr, fields.Date.context_today(self)
+        cr, today = self.env.cr, company._get_value_today()
         cr.execute(
             SQL(
                 """
@@ -769,7 +811,24 @@ class CrmValueEngine(models.AbstractModel):
             )
         )
         rows = cr.fetchall()
+        # Customers left without any sale (their invoices cancelled) have no
+        # scores any more: none carried over from an earlier snapshot.
+        cr.execute(
+            SQL(
+                """
+            UPDATE crm_value_snapshot SET %s
+             WHERE company_id = %s AND is_current AND first_sale_date IS NULL
+               AND num_nonnulls(%s) > 0
+            """,
+                SQL(", ").join(
+                    SQL("%s = NULL", SQL.identifier(name)) for name in SCORE_COLUMNS
+                ),
+                company.id,
+                SQL(", ").join(SQL.identifier(name) for name in SCORE_COLUMNS),
+            )
+        )
         if not rows:
+            self.env["crm.value.snapshot"].invalidate_model()
             return
         ids, partner_ids, first, last, purchases, profit, lifetime_profit = zip(
             *rows, strict=True
@@ -830,7 +889,7 @@ class CrmValueEngine(models.AbstractModel):
             "value_psychological": [float(x) for x in psychological],
             "value_score": [float(x) for x in score],
         }
-        names = [name for name in rows if name != "id"]
+        names = list(SCORE_COLUMNS)
         cr.execute(
             SQL(
                 "UPDATE crm_value_snapshot s SET %s FROM %s WHERE s.id = v.id",

@@ -74,7 +74,6 @@ class CrmValueQueueMixin(models.AbstractModel):
         took 3 s, their foreign keys checked row by row): the day's full pass
         is marked done at its end (`_mark_full_pass_done`), so a run stopped
         half-way does it again."""
-        today = fields.Date.context_today(self)
         queued = {
             company: (partner_ids, last_id)
             for company, partner_ids, last_id in self._get_queued_by_company()
@@ -82,7 +81,7 @@ class CrmValueQueueMixin(models.AbstractModel):
         runs = []
         for company in self.env["res.company"].search([]):
             partner_ids, last_id = queued.get(company, ([], 0))
-            full = company[self._full_pass_field] != today
+            full = company[self._full_pass_field] != company._get_value_today()
             if full:
                 partner_ids = sorted(set(partner_ids).union(get_all_customers(company)))
             runs.append((company, partner_ids, last_id, full))
@@ -114,7 +113,7 @@ class CrmValueQueueMixin(models.AbstractModel):
 
     @api.model
     def _mark_full_pass_done(self, company):
-        company[self._full_pass_field] = fields.Date.context_today(self)
+        company[self._full_pass_field] = company._get_value_today()
         self._commit()
 
     @api.model

@@ -1,4 +1,6 @@
 from odoo import fields, models
+from odoo.tools import SQL
+from odoo.tools.sql import index_exists
 
 MANAGER = "crm_value.group_crm_value_manager"
 
@@ -10,6 +12,7 @@ TIER_MOVES = [
     ("lost", "Left the pyramid"),
 ]
 
+ONE_CURRENT_INDEX = "crm_value_snapshot_one_current_uniq"
 
 QUADRANTS = [
     ("strategic", "Strategic: high value, high potential"),
@@ -152,3 +155,28 @@ class CrmValueSnapshot(models.Model):
             "One snapshot per customer, company and day.",
         ),
     ]
+
+    def init(self):
+        """One current snapshot per customer and company, enforced by the
+        database. Databases that hold two (a recompute dated by a user's time
+        zone ahead of the nightly run's) keep the newest one current."""
+        super().init()
+        if index_exists(self.env.cr, ONE_CURRENT_INDEX):
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE crm_value_snapshot s SET is_current = FALSE
+              FROM (
+                SELECT id, row_number() OVER (
+                           PARTITION BY partner_id, company_id ORDER BY date DESC, id DESC
+                       ) AS rank
+                  FROM crm_value_snapshot WHERE is_current
+              ) newest
+             WHERE s.id = newest.id AND newest.rank > 1;
+            CREATE UNIQUE INDEX %s
+                ON crm_value_snapshot (partner_id, company_id) WHERE is_current
+            """,
+                SQL.identifier(ONE_CURRENT_INDEX),
+            )
+        )

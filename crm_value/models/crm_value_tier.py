@@ -1,7 +1,16 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+from odoo.tools.sql import index_exists
 
 from ..analytics.pyramid import TierRule, check_rules
+
+_logger = logging.getLogger(__name__)
+
+# unique(code, company_id) lets two shared tiers (no company) have one code.
+CODE_INDEX = "crm_value_tier_code_scope_uniq"
 
 RELATIONSHIP_LEVELS = [
     ("basic", "Basic"),
@@ -61,13 +70,80 @@ class CrmValueTier(models.Model):
     )
     partner_count = fields.Integer(compute="_compute_partner_count")
 
-    _sql_constraints = [
-        (
-            "code_company_uniq",
-            "unique(code, company_id)",
-            "A tier code must be unique.",
-        ),
-    ]
+    def init(self):
+        """A code once per company, and once among the shared tiers: the
+        database holds it (the constraint below only explains it)."""
+        super().init()
+        cr = self.env.cr
+        if index_exists(cr, CODE_INDEX):
+            return
+        cr.execute(
+            """
+            SELECT code, company_id FROM crm_value_tier
+             GROUP BY code, company_id HAVING COUNT(*) > 1
+            """
+        )
+        duplicates = cr.fetchall()
+        if duplicates:
+            _logger.warning(
+                "crm.value.tier: codes used twice %s; unique index %s not created "
+                "until they are renamed",
+                duplicates,
+                CODE_INDEX,
+            )
+            return
+        cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX %s ON crm_value_tier (code, COALESCE(company_id, 0))",
+                SQL.identifier(CODE_INDEX),
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_code_free(vals.get("code"), vals.get("company_id"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "code" in vals or "company_id" in vals:
+            for tier in self:
+                tier._check_code_free(
+                    vals.get("code", tier.code),
+                    vals["company_id"] if "company_id" in vals else tier.company_id.id,
+                )
+        return super().write(vals)
+
+    def _check_code_free(self, code, company_id):
+        """Refuse a code another tier of that company (or another shared
+        tier) has, before the database's unique index would, in words."""
+        twin = self.with_context(active_test=False).search(
+            [
+                ("id", "not in", self.ids),
+                ("code", "=", code),
+                ("company_id", "=", company_id or False),
+            ],
+            limit=1,
+        )
+        if not twin:
+            return
+        company = self.env["res.company"].browse(company_id)
+        if company:
+            message = self.env._(
+                "The tier code %(code)s is already used by tier %(twin)s of "
+                "%(company)s. Give each tier its own code.",
+                code=code,
+                twin=twin.name,
+                company=company.name,
+            )
+        else:
+            message = self.env._(
+                "The tier code %(code)s is already used by tier %(twin)s, shared "
+                "by every company. Give each tier its own code.",
+                code=code,
+                twin=twin.name,
+            )
+        raise ValidationError(message)
 
     def _compute_partner_count(self):
         counts = dict(
@@ -125,10 +201,13 @@ class CrmValueTier(models.Model):
         return self.env["res.company"].sudo().search([])
 
     def _check_rules_of(self, companies, whole_set=None):
-        # While modules load, tiers arrive one by one: check each rule alone,
-        # and the whole set at the end of the data file (_check_all_rules).
+        # Data files (of any module, at install, update or by hand) bring
+        # tiers one by one: each rule is checked alone, and the whole set once
+        # every module has loaded (ir.model.data._process_end).
         if whole_set is None:
-            whole_set = self.env.registry.ready
+            whole_set = self.env.registry.ready and not self.env.context.get(
+                "install_filename"
+            )
         for company in companies:
             tiers = self._get_company_tiers(company)
             problems = check_rules([TierRule(t.rule_type, t.threshold) for t in tiers])
@@ -139,12 +218,19 @@ class CrmValueTier(models.Model):
 
     @api.model
     def _check_all_rules(self):
-        """Check every company's tier set as a whole (called after data loads)."""
+        """Check every company's tier set as a whole (called after data loads:
+        a broken set fails the load with the reason)."""
         self._check_rules_of(self.env["res.company"].sudo().search([]), whole_set=True)
 
     def _describe_problem(self, tiers, problem):
         _ = self.env._
         tier = tiers[problem.index] if problem.index is not None else None
+        if problem.code == "not_finite":
+            return _(
+                "Tier %(tier)s: the threshold must be a number, not %(value)s.",
+                tier=tier.name,
+                value=tier.threshold,
+            )
         if problem.code == "percent_range":
             return _(
                 "Tier %(tier)s: a percentage must be above 0 and at most 100, "

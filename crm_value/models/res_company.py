@@ -1,3 +1,6 @@
+import pytz
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -10,6 +13,12 @@ class ResCompany(models.Model):
         default=12,
         help="Customer value figures are computed over this many months up to "
         "today, beside the figures over the whole history.",
+    )
+    value_window_start = fields.Date(
+        string="Analysis Window From",
+        compute="_compute_value_window_start",
+        help="First day of the analysis window: the company's today less the "
+        "window's months.",
     )
     value_handling_cost = fields.Monetary(
         string="Handling Cost per Order",
@@ -63,6 +72,34 @@ class ResCompany(models.Model):
         readonly=True,
         help="Day of the last nightly recompute of every customer.",
     )
+
+    def _get_value_tz(self):
+        """The company's time zone: its address's, else its working calendar's,
+        else UTC."""
+        self.ensure_one()
+        if self.partner_id.tz:
+            return self.partner_id.tz
+        if "resource_calendar_id" in self._fields and self.resource_calendar_id.tz:
+            return self.resource_calendar_id.tz
+        return "UTC"
+
+    def _get_value_today(self):
+        """Today in the company's time zone: the one day the customer value
+        figures, snapshots and full passes are dated by, whoever runs them
+        (a manager in another time zone, the cron in UTC)."""
+        self.ensure_one()
+        now = fields.Datetime.now().replace(tzinfo=pytz.utc)
+        return now.astimezone(pytz.timezone(self._get_value_tz())).date()
+
+    def _get_value_window_start(self):
+        """First day of the analysis window, in the company's day."""
+        self.ensure_one()
+        return self._get_value_today() - relativedelta(months=self.value_window_months)
+
+    @api.depends("value_window_months")
+    def _compute_value_window_start(self):
+        for company in self:
+            company.value_window_start = company._get_value_window_start()
 
     @api.constrains(
         "value_window_months",

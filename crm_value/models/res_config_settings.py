@@ -7,6 +7,7 @@ class ResConfigSettings(models.TransientModel):
     value_window_months = fields.Integer(
         related="company_id.value_window_months", readonly=False
     )
+    value_window_start = fields.Date(related="company_id.value_window_start")
     value_handling_cost = fields.Monetary(
         related="company_id.value_handling_cost", readonly=False
     )

@@ -8,6 +8,8 @@ from odoo.tools.mail import generate_tracking_message_id
 from .crm_value_snapshot import QUADRANTS
 
 MANAGER = "crm_value.group_crm_value_manager"
+# How the company rates a customer: internal users only, never the portal.
+INTERNAL = "base.group_user"
 # Partners whose tracked changes are logged together (_write_logging_tracking)
 TRACKING_CHUNK = 1000
 
@@ -65,6 +67,7 @@ class ResPartner(models.Model):
 
     value_tier_id = fields.Many2one(
         "crm.value.tier",
+        groups=INTERNAL,
         company_dependent=True,
         copy=False,
         index=False,  # a GIN index instead, see _get_company_key_many2ones
@@ -72,7 +75,7 @@ class ResPartner(models.Model):
         help="The customer's layer of the customer pyramid in this company, from "
         "its net profit; recomputed nightly unless locked.",
     )
-    value_tier_color = fields.Integer(related="value_tier_id.color")
+    value_tier_color = fields.Integer(related="value_tier_id.color", groups=INTERNAL)
     value_tier_locked = fields.Boolean(
         string="Lock Tier",
         company_dependent=True,
@@ -83,6 +86,7 @@ class ResPartner(models.Model):
     )
     value_abc_class = fields.Selection(
         [("A", "A"), ("B", "B"), ("C", "C")],
+        groups=INTERNAL,
         string="ABC Class",
         company_dependent=True,
         copy=False,
@@ -90,39 +94,53 @@ class ResPartner(models.Model):
         "B: up to 95%, C: the rest (thresholds in the settings).",
     )
     value_tier_description = fields.Text(
-        related="value_tier_id.description", string="How to Treat Them"
+        groups=INTERNAL, related="value_tier_id.description", string="How to Treat Them"
     )
     value_relationship_level = fields.Selection(
-        related="value_tier_id.relationship_level", string="Relationship Level"
+        groups=INTERNAL,
+        related="value_tier_id.relationship_level",
+        string="Relationship Level",
     )
     value_currency_id = fields.Many2one(
         "res.currency", compute="_compute_value_currency_id"
     )
+    value_window_start = fields.Date(
+        string="Analysis Window From",
+        compute="_compute_value_window_start",
+        groups=INTERNAL,
+        help="The figures of the analysis window count from this day (the "
+        "company's today less the window's months).",
+    )
     value_date = fields.Date(
-        string="Value Computed On", compute="_compute_value_public"
+        groups=INTERNAL, string="Value Computed On", compute="_compute_value_public"
     )
     value_order_count = fields.Integer(
+        groups=INTERNAL,
         string="Orders (window)",
         compute="_compute_value_public",
         search=_search_snapshot("order_count"),
         help="Confirmed sales orders over the analysis window.",
     )
     value_lifetime_order_count = fields.Integer(
+        groups=INTERNAL,
         string="Orders (all time)",
         compute="_compute_value_public",
         search=_search_snapshot("lifetime_order_count"),
     )
     value_first_sale_date = fields.Date(
+        groups=INTERNAL,
         string="First Sale",
         compute="_compute_value_public",
         search=_search_snapshot("first_sale_date"),
     )
     value_last_sale_date = fields.Date(
+        groups=INTERNAL,
         string="Last Sale",
         compute="_compute_value_public",
         search=_search_snapshot("last_sale_date"),
     )
     value_avg_days_to_pay = fields.Float(
+        groups=INTERNAL,
         string="Average Days to Pay",
         compute="_compute_value_public",
         search=_search_snapshot("avg_days_to_pay"),
@@ -130,20 +148,25 @@ class ResPartner(models.Model):
         help="Days from invoice date to full payment, weighted by invoice amount, "
         "over the invoices of the analysis window.",
     )
-    value_snapshot_count = fields.Integer(compute="_compute_value_public")
+    value_snapshot_count = fields.Integer(
+        compute="_compute_value_public", groups=INTERNAL
+    )
     value_rfm_recency = fields.Integer(
+        groups=INTERNAL,
         string="RFM Recency",
         compute="_compute_value_public",
         search=_search_snapshot("rfm_recency"),
         help="1-5: 5 for the customers who bought most recently.",
     )
     value_rfm_frequency = fields.Integer(
+        groups=INTERNAL,
         string="RFM Frequency",
         compute="_compute_value_public",
         search=_search_snapshot("rfm_frequency"),
         help="1-5: 5 for the customers who order most often.",
     )
     value_rfm_monetary = fields.Integer(
+        groups=INTERNAL,
         string="RFM Monetary",
         compute="_compute_value_public",
         search=_search_snapshot("rfm_monetary"),
@@ -151,11 +174,13 @@ class ResPartner(models.Model):
     )
     value_rfm_segment_id = fields.Many2one(
         "crm.value.rfm.segment",
+        groups=INTERNAL,
         string="RFM Segment",
         compute="_compute_value_public",
         search=_search_snapshot("rfm_segment_id"),
     )
     value_p_alive = fields.Float(
+        groups=INTERNAL,
         string="P(alive)",
         compute="_compute_value_public",
         digits=(16, 2),
@@ -164,6 +189,7 @@ class ResPartner(models.Model):
         "purchase history (BG/NBD model); empty until enough customers reorder.",
     )
     value_expected_orders = fields.Float(
+        groups=INTERNAL,
         string="Expected Orders (12 months)",
         compute="_compute_value_public",
         digits=(16, 2),
@@ -171,6 +197,7 @@ class ResPartner(models.Model):
     )
     value_quadrant = fields.Selection(
         QUADRANTS,
+        groups=INTERNAL,
         string="Value Matrix",
         compute="_compute_value_public",
         search=_search_snapshot("quadrant"),
@@ -178,6 +205,7 @@ class ResPartner(models.Model):
         "future profit), each high or low.",
     )
     value_score = fields.Float(
+        groups=INTERNAL,
         compute="_compute_value_public",
         digits=(16, 1),
         search=_search_snapshot("value_score"),
@@ -321,6 +349,10 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_value_currency_id(self):
         self.value_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    def _compute_value_window_start(self):
+        self.value_window_start = self.env.company._get_value_window_start()
 
     def _current_snapshots(self, columns):
         """{partner id: values} of the current snapshot of each commercial partner.
@@ -490,12 +522,15 @@ class ResPartner(models.Model):
             "value_pricelist_pinned",
         }
 
+    def _may_write_engine_fields(self):
+        return self.env.su or self.env.user.has_group(MANAGER)
+
     def _check_engine_fields_write(self, vals):
         """Refuse `vals` (of a create or a write on these partners) when they
         hold engine fields and the user is no Customer Value manager. Addons
         extend it to let some of those writes through (they remove the fields
         they allow from `vals` before calling super)."""
-        if self.env.su or self.env.user.has_group(MANAGER):
+        if self._may_write_engine_fields():
             return
         refused = self._get_engine_fields() & vals.keys()
         if refused:
@@ -515,7 +550,20 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self.browse()._check_engine_fields_write(vals)
-        return super().create(vals_list)
+        creator = self
+        if not self._may_write_engine_fields():
+            # Defaults from the context (`default_value_tier_id`, as a list
+            # grouped by tier passes) would set them too: ignored.
+            defaults = {f"default_{fname}" for fname in self._get_engine_fields()}
+            if defaults & self.env.context.keys():
+                creator = self.with_context(
+                    {
+                        key: value
+                        for key, value in self.env.context.items()
+                        if key not in defaults
+                    }
+                )
+        return super(ResPartner, creator).create(vals_list).with_env(self.env)
 
     def write(self, vals):
         self._check_engine_fields_write(vals)
@@ -642,7 +690,10 @@ class ResPartner(models.Model):
             raise AccessError(
                 self.env._("Only Customer Value managers can recompute customer value.")
             )
-        engine = self.env["crm.value.engine"]
+        # The engine writes the figures and tiers it computes (managers need
+        # not be contact creators), as the nightly run does; the chatter
+        # still names the manager.
+        engine = self.env["crm.value.engine"].sudo()
         engine._recompute_partners(self.env.company, self.commercial_partner_id.ids)
         engine._refresh_company(self.env.company)
         return True

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+MANAGER = "crm_value.group_crm_value_manager"
 
 
 class SaleOrder(models.Model):
@@ -12,10 +15,44 @@ class SaleOrder(models.Model):
         readonly=False,
         precompute=True,
         index="btree_not_null",
+        groups="base.group_user",
         help="The customer's value tier: follows the customer while the order is "
         "a quotation, and keeps the tier it had when the order was confirmed.",
     )
-    value_tier_color = fields.Integer(related="value_tier_id.color")
+    value_tier_color = fields.Integer(
+        related="value_tier_id.color", groups="base.group_user"
+    )
+
+    def _check_value_tier_write(self, vals):
+        """The order's tier follows its customer's and is kept at confirmation:
+        only Customer Value managers set it by hand."""
+        if "value_tier_id" not in vals or self.env.su:
+            return
+        if not self.env.user.has_group(MANAGER):
+            raise AccessError(
+                self.env._(
+                    "The customer tier of an order comes from its customer; only "
+                    "Customer Value managers can change it by hand."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_value_tier_write(vals)
+        creator = self
+        if "default_value_tier_id" in self.env.context and not (
+            self.env.su or self.env.user.has_group(MANAGER)
+        ):
+            # A list grouped by tier passes it: the customer's tier instead.
+            context = dict(self.env.context)
+            del context["default_value_tier_id"]
+            creator = self.with_context(context)
+        return super(SaleOrder, creator).create(vals_list).with_env(self.env)
+
+    def write(self, vals):
+        self._check_value_tier_write(vals)
+        return super().write(vals)
 
     # Not on the customer's tier: a tier change would recompute every order
     # the customer ever placed (358,000 orders, 37 s on a first night at
