@@ -39,9 +39,6 @@ class CrmValueCommon(ValuationReconciliationTestCommon):
         # (crm.value.shared.mixin).
         cls.env.user.company_ids |= cls.env["res.company"].sudo().search([])
         cls.company = cls.env.company
-        # The tests edit the tiers and segments shared by every company, as
-        # only a manager of every company may (crm.value.shared.mixin).
-        cls.env.user.company_ids |= cls.env["res.company"].search([])
         cls.company.value_handling_cost = 0.0
         cls.stock_location = cls.company_data["default_warehouse"].lot_stock_id
         cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
