@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, models
 
 
 class CrmLifecycleDemo(models.AbstractModel):
@@ -24,7 +24,7 @@ class CrmLifecycleDemo(models.AbstractModel):
     def _run_demo_flows(self):
         ref = self.env.ref
         company = self.env.company
-        today = fields.Date.context_today(self)
+        today = company._get_value_today()
         product = ref("crm_value.demo_product_training")
         for key, days_ago in self.DEMO_ORDERS.items():
             for days in days_ago:

@@ -62,7 +62,7 @@ class CrmLifecycleEngine(models.AbstractModel):
         `batch_size` customers at a time, each batch committed with its queue
         rows (up to `last_id`: customers queued again meanwhile stay queued)."""
         self.env["crm.value.engine"]._tune_transaction()
-        today = fields.Date.context_today(self)
+        today = company._get_value_today()
         now = fields.Datetime.now()
         moves, facts = self._plan_moves(company, partner_ids, today, now)
         self.env["crm.lifecycle.queue"]._store_in_batches(
@@ -88,7 +88,7 @@ class CrmLifecycleEngine(models.AbstractModel):
             if today is None
             else datetime.combine(today, time(12))
         )
-        today = today or fields.Date.context_today(self)
+        today = today or company._get_value_today()
         moves, facts = self._plan_moves(company, partner_ids, today, now)
         return self._apply_moves(company, moves, facts, today, now)
 
@@ -521,7 +521,7 @@ class CrmLifecycleEngine(models.AbstractModel):
     def _get_all_customers(self, company):
         """Ids of the commercial partners with a stage, a confirmed order or an
         open lead in `company`."""
-        today = fields.Date.context_today(self)
+        today = company._get_value_today()
         self.env.cr.execute(
             SQL(
                 """

@@ -288,7 +288,7 @@ class CrmLifecycleRule(models.Model):
         Partner = self.env["res.partner"].with_company(company)
         try:
             domain = self.with_company(company)._get_domain(
-                company, fields.Date.context_today(self)
+                company, company._get_value_today()
             )
             with self.env.cr.savepoint():
                 Partner.search_count(expression.AND([[("id", "=", 0)], domain]))
@@ -347,7 +347,7 @@ class CrmLifecycleRule(models.Model):
         self.sudo().write(
             {
                 "problem": problem,
-                "problem_date": fields.Date.context_today(self),
+                "problem_date": company._get_value_today(),
                 "problem_company_id": company.id,
             }
         )

@@ -152,7 +152,9 @@ class ResPartner(models.Model):
 
     def _lifecycle_today(self):
         today = self.env.context.get("lifecycle_today")
-        return fields.Date.to_date(today) if today else fields.Date.context_today(self)
+        if today:
+            return fields.Date.to_date(today)
+        return self.env.company._get_value_today()
 
     def _get_lifecycle_facts_query(self, kind):
         # The facts are read in SQL: write pending order and lead changes first.
@@ -318,11 +320,12 @@ class ResPartner(models.Model):
         stage = (
             self.env["crm.lifecycle.stage"].sudo().browse(vals["lifecycle_stage_id"])
         )
-        date = vals.get("lifecycle_stage_date", fields.Date.context_today(self))
+        today = self.env.company._get_value_today()
+        date = vals.get("lifecycle_stage_date", today)
         if (
             not stage.exists()
             or not stage._is_pre_sale()
-            or fields.Date.to_date(date) != fields.Date.context_today(self)
+            or fields.Date.to_date(date) != today
         ):
             return False
         if not self:
@@ -349,7 +352,7 @@ class ResPartner(models.Model):
         if "lifecycle_stage_id" not in vals or self.env.context.get("lifecycle_engine"):
             return super().write(vals)
         before = {partner.id: partner.lifecycle_stage_id for partner in self}
-        vals = {"lifecycle_stage_date": fields.Date.context_today(self), **vals}
+        vals = {"lifecycle_stage_date": self.env.company._get_value_today(), **vals}
         result = super().write(vals)
         self._record_manual_moves(before)
         return result

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.tests import new_test_user
 
 from odoo.addons.crm_value.tests.common import CrmValueCommon
@@ -27,7 +26,7 @@ class CrmLifecycleCommon(CrmValueCommon):
                 "lifecycle_loyal_tenure_days": 365,
             }
         )
-        cls.today = fields.Date.today()
+        cls.today = cls.company._get_value_today()
         cls.lifecycle = cls.env["crm.lifecycle.engine"]
         # Activity plans that start by themselves (customer care) would add
         # their own activities: these tests look at the lifecycle alone.
