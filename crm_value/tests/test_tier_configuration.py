@@ -3,7 +3,7 @@ from contextlib import contextmanager
 import psycopg2
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import convert_file, mute_logger
 
@@ -67,20 +67,38 @@ class TestTierConfiguration(BaseCommon):
             self.env["crm.value.tier"].with_user(self.manager_2).create(
                 self._tier(company_id=False)
             )
+        segment = self.env.ref("crm_value.rfm_segment_champions")
+        with self.assertRaises(AccessError):
+            segment.with_user(self.manager_2).write({"name": "Ours"})
         self.assertEqual(self.platinum.threshold, 50.0)
         self.assertTrue(self.platinum.exists())
 
     def test_manager_of_one_company_makes_its_own_tiers(self):
-        Tier = self.env["crm.value.tier"].with_user(self.manager_2)
+        """The company's own set, copied from the shared one in one click,
+        replaces it for that company alone."""
+        Tier = (
+            self.env["crm.value.tier"]
+            .with_user(self.manager_2)
+            .with_company(self.company_2)
+        )
+        shared = Tier._get_company_tiers(self.company_1)
+        Tier.action_make_company_tier_set()
+        own = Tier._get_company_tiers(self.company_2)
+        self.assertEqual(own.mapped("code"), shared.mapped("code"))
+        self.assertEqual(own.company_id, self.company_2)
+        own.filtered(lambda tier: tier.code == "platinum").threshold = 40.0
         diamond = Tier.create(self._tier(company_id=self.company_2.id))
         diamond.write({"threshold": 25.0})
         self.assertEqual(
             Tier._get_company_tiers(self.company_2)[0], diamond, "tried first"
         )
-        self.assertNotIn(
-            diamond, self.env["crm.value.tier"]._get_company_tiers(self.company_1)
+        self.assertEqual(
+            self.env["crm.value.tier"]._get_company_tiers(self.company_1), shared
         )
+        self.assertEqual(self.platinum.threshold, 50.0, "company 1 keeps its tiers")
         diamond.unlink()
+        with self.assertRaises(UserError):
+            Tier.action_make_company_tier_set()
 
     def test_manager_of_every_company_edits_shared_tiers(self):
         self.platinum.with_user(self.manager_all).write({"threshold": 40.0})
@@ -94,7 +112,11 @@ class TestTierConfiguration(BaseCommon):
         with self.assertRefused("already used"):
             Tier.create(self._tier(code="platinum"))
         # A company may have its own tier of that code.
-        own = Tier.create(self._tier(code="platinum", company_id=self.company_2.id))
+        Tier.with_company(self.company_2).action_make_company_tier_set()
+        own = Tier.search(
+            [("code", "=", "platinum"), ("company_id", "=", self.company_2.id)]
+        )
+        self.assertTrue(own)
         with self.assertRefused("already used"):
             Tier.create(self._tier(code="platinum", company_id=self.company_2.id))
         with self.assertRefused("already used"):
