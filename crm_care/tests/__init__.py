@@ -5,3 +5,4 @@ from . import test_complaints
 from . import test_complaint_portal
 from . import test_complaint_intake
 from . import test_care_roles
+from . import test_access_matrix
