@@ -140,6 +140,7 @@ class TestSurveys(CrmCareCommon):
             }
         )
         order = self._sell(self.customer, [(self.service, 1, 100.0)])
+        self.env["mail.activity.plan"]._cron_care_scheduler()
         answer = self.env["survey.user_input"].search(
             [("survey_id", "=", self.csat.id), ("partner_id", "=", self.customer.id)]
         )
