@@ -123,7 +123,12 @@ class CrmCareQueue(models.Model):
                     )
                 )
             done += len(ids)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+            self.env.cr.execute(
+                SQL("SELECT count(*) FROM crm_care_queue WHERE id > %s", last_id)
+            )
+            remaining = self.env.cr.fetchone()[0]
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            _logger.info("Care scheduler: %s queued events seen", done)
             self._commit()
             # What the batch loaded and created is not needed any more.
             self.env.invalidate_all()

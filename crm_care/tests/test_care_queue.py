@@ -109,7 +109,8 @@ class TestCareQueue(CrmCareCommon):
         invoices = self._direct_invoice(
             self.customer, 100.0, company=branches[0]
         ) | self._direct_invoice(self.customer, 80.0, company=branches[1])
-        # Only the branches selected: the payment is the parent's (its journals).
+        # Only the branches selected: one payment per invoice, each the parent's
+        # (its journals), re-read after reconciling under the branches' rules.
         payments = (
             self.env["account.payment.register"]
             .with_context(
@@ -117,9 +118,10 @@ class TestCareQueue(CrmCareCommon):
                 active_model="account.move",
                 active_ids=invoices.ids,
             )
-            .create({"group_payment": True})
+            .create({"group_payment": False})
             ._create_payments()
         )
+        self.assertEqual(len(payments), 2)
         self.assertEqual(payments.company_id, self.company)
         self.assertEqual(set(invoices.mapped("payment_state")), {"paid"})
         self.assertFalse(self._care(self.thank_you, self.customer))
@@ -153,6 +155,38 @@ class TestCareQueue(CrmCareCommon):
             (event.res_model, event.res_id), ("stock.picking", delivery.id)
         )
         self.assertEqual(len(event.activity_ids), 1)
+
+    def test_queue_launched_in_batches_and_a_broken_plan_keeps_its_events(self):
+        confirmed = self._plan("order_confirmed")
+        delivered = self._plan("delivery_done")
+        other = self._customer("Bamboo Imports", care_user_id=self.rep.id)
+        self._receive(self.fifo_product, 5, 10.0)
+        orders = [
+            self._sell(customer, [(self.fifo_product, 1, 20.0)])
+            for customer in (self.customer, other)
+        ]
+        for order in orders:
+            self._deliver(order)
+        # A plan broken behind the ORM's back (its filter no longer evaluates)
+        # must not hold up the care of the other events.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_activity_plan SET care_domain = '[(' WHERE id = %s",
+            [confirmed.id],
+        )
+        self.env.invalidate_all()
+        Queue = self.env["crm.care.queue"]
+        self.assertEqual(len(Queue.search([])), 4)
+        with self.assertLogs("odoo.addons.crm_care.models.crm_care_queue", "ERROR"):
+            Queue._launch_queued(batch_size=1)
+        for customer in (self.customer, other):
+            self.assertEqual(len(self._care(delivered, customer)), 1)
+            self.assertFalse(self._care(confirmed, customer))
+        self.assertEqual(Queue.search([]).mapped("trigger"), ["order_confirmed"] * 2)
+        confirmed.care_domain = "[]"
+        Queue._launch_queued()
+        self.assertFalse(Queue.search([]))
+        self.assertEqual(len(self._care(confirmed, other)), 1)
 
     def test_two_steps_for_one_representative_subscribe_them_once(self):
         """A tier move launches directly (inside our own engine): a plan of two
