@@ -4,7 +4,7 @@ import threading
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.crm_value.sql_arrays import array_literal
+from odoo.addons.crm_value.sql_arrays import array_literal, unnest_rows
 
 from .mail_activity_plan import CARE_TRIGGERS
 
@@ -12,16 +12,6 @@ _logger = logging.getLogger(__name__)
 
 # A queued document cancelled: the care it started is cancelled.
 CANCELLED = "document_cancelled"
-QUEUE_COLUMNS = (
-    "trigger",
-    "partner_id",
-    "company_id",
-    "user_id",
-    "res_model",
-    "res_id",
-    "date",
-    "paid_on_time",
-)
 
 
 class CrmCareQueue(models.Model):
@@ -68,29 +58,25 @@ class CrmCareQueue(models.Model):
             return
         dates = dates or {}
         today = fields.Date.context_today(self)
-        rows = [
-            (
-                trigger,
-                document.partner_id.id,
-                document.company_id.id or self.env.company.id,
-                self.env.uid,
-                document._name,
-                document.id,
-                fields.Date.to_string(dates.get(document.id, today)),
-                document.id in paid_on_time,
-            )
-            for document in documents
-        ]
-        columns = list(zip(*rows, strict=True))
+        columns = {
+            "trigger": [trigger] * len(documents),
+            "partner_id": [document.partner_id.id for document in documents],
+            "company_id": [
+                document.company_id.id or self.env.company.id for document in documents
+            ],
+            "user_id": [self.env.uid] * len(documents),
+            "res_model": [documents._name] * len(documents),
+            "res_id": documents.ids,
+            "date": [dates.get(document.id, today) for document in documents],
+            "paid_on_time": [document.id in paid_on_time for document in documents],
+        }
         # One INSERT: nothing of the ORM (no flush, no cache invalidation)
         # in the transaction of whoever confirmed, validated or paid.
         self.env.cr.execute(
             SQL(
-                "INSERT INTO crm_care_queue (%s) SELECT * FROM unnest("
-                "%s::varchar[], %s::int4[], %s::int4[], %s::int4[], "
-                "%s::varchar[], %s::int4[], %s::date[], %s::bool[])",
-                SQL(", ").join(SQL.identifier(name) for name in QUEUE_COLUMNS),
-                *(array_literal(values) for values in columns),
+                "INSERT INTO crm_care_queue (%s) SELECT * FROM %s",
+                SQL(", ").join(SQL.identifier(name) for name in columns),
+                unnest_rows(self._fields, columns),
             )
         )
         self.env.ref("crm_care.ir_cron_care_scheduler").sudo()._trigger()

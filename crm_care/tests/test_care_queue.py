@@ -188,6 +188,25 @@ class TestCareQueue(CrmCareCommon):
         self.assertFalse(Queue.search([]))
         self.assertEqual(len(self._care(confirmed, other)), 1)
 
+    def test_queueing_costs_the_same_queries_for_one_or_many_orders(self):
+        orders = self.env["sale.order"].create(
+            [{"partner_id": self._customer(f"Buyer {n}").id} for n in range(5)]
+        )
+        Queue = self.env["crm.care.queue"]
+        self.env.invalidate_all()
+        Queue._queue("order_confirmed", orders[0])  # (warms the rule caches)
+        costs = []
+        for batch in (orders[1:2], orders[2:]):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            Queue._queue("order_confirmed", batch)
+            costs.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(costs[0], costs[1])
+        self.assertEqual(
+            Queue.search([("res_model", "=", "sale.order")]).mapped("res_id"),
+            orders.ids,
+        )
+
     def test_two_steps_for_one_representative_subscribe_them_once(self):
         """A tier move launches directly (inside our own engine): a plan of two
         steps for the same representative schedules both and follows once."""
