@@ -67,7 +67,6 @@ def main():
     if "--" not in sys.argv:
         parser.error("give Odoo's options after --, e.g. -- -c odoo.conf -d DATABASE")
     args = parser.parse_args(sys.argv[1 : sys.argv.index("--")])
-    config["test_tags"] = args.tags or None
     dbname = config["db_name"]
     if not dbname or "," in dbname:
         parser.error("give one database with -d")
@@ -77,7 +76,12 @@ def main():
     server = odoo.service.server.ThreadedServer(odoo.http.root)
     server.http_spawn()
     odoo.service.server.server = server
+    # Loaded in test mode, Odoo would run each module's at_install tests as it
+    # loads it, on a registry without the modules that depend on it.
+    config["test_enable"] = False
     registry = odoo.modules.registry.Registry.new(dbname)
+    config["test_enable"] = True
+    config["test_tags"] = args.tags or "+standard"
     installed = set(registry._init_modules)
     result = RecordingResult()
     for module in args.modules.split(","):
