@@ -38,7 +38,8 @@ class CrmCareQueue(models.Model):
     user_id = fields.Many2one(
         "res.users",
         ondelete="set null",
-        help="Who made the event: the care plans are launched as this user.",
+        help="Who made the event: the care steps nobody is responsible for go to "
+        "this user.",
     )
     res_model = fields.Char(string="Document Model", required=True)
     res_id = fields.Many2oneReference(
