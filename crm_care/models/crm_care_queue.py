@@ -12,6 +12,8 @@ _logger = logging.getLogger(__name__)
 
 # A queued document cancelled: the care it started is cancelled.
 CANCELLED = "document_cancelled"
+# A survey answered unhappily: the representative is alerted.
+UNHAPPY_ANSWER = "unhappy_answer"
 
 
 class CrmCareQueue(models.Model):
@@ -29,7 +31,12 @@ class CrmCareQueue(models.Model):
     _order = "id"
 
     trigger = fields.Selection(
-        [*CARE_TRIGGERS, (CANCELLED, "Document cancelled")], required=True
+        [
+            *CARE_TRIGGERS,
+            (CANCELLED, "Document cancelled"),
+            (UNHAPPY_ANSWER, "Unhappy survey answer"),
+        ],
+        required=True,
     )
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, ondelete="cascade"
@@ -49,21 +56,26 @@ class CrmCareQueue(models.Model):
     paid_on_time = fields.Boolean(help="For invoice paid: paid by its due date.")
 
     @api.model
-    def _queue(self, trigger, documents, dates=None, paid_on_time=()):
-        """Append one row per document (the customer is its partner_id, the
-        company its company_id) and wake the care scheduler. `dates`: the
+    def _queue(
+        self, trigger, documents, dates=None, paid_on_time=(), customer="partner_id"
+    ):
+        """Append one row per document (the customer is its `customer` field,
+        the company its company_id) and wake the care scheduler. `dates`: the
         event's day by document id (default today), `paid_on_time`: the ids
         of the invoices paid by their due date."""
-        documents = documents.filtered("partner_id")
+        documents = documents.filtered(customer)
         if not documents:
             return
         dates = dates or {}
         today = fields.Date.context_today(self)
         columns = {
             "trigger": [trigger] * len(documents),
-            "partner_id": [document.partner_id.id for document in documents],
+            "partner_id": [document[customer].id for document in documents],
             "company_id": [
-                document.company_id.id or self.env.company.id for document in documents
+                "company_id" in document._fields
+                and document.company_id.id
+                or self.env.company.id
+                for document in documents
             ],
             "user_id": [self.env.uid] * len(documents),
             "res_model": [documents._name] * len(documents),
@@ -153,6 +165,9 @@ class CrmCareQueue(models.Model):
         if trigger == CANCELLED:
             for found in documents.values():
                 self.env["crm.care.event"]._cancel_for_documents(found)
+            return
+        if trigger == UNHAPPY_ANSWER:
+            documents["survey.user_input"]._care_alert_unhappy()
             return
         existing = {(doc._name, doc.id) for docs in documents.values() for doc in docs}
         rows = self.filtered(lambda row: (row.res_model, row.res_id) in existing)
