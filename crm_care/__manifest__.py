@@ -2,7 +2,7 @@
     "name": "Customer Care",
     "summary": "Care plans that run themselves, a dedicated service "
     "representative per customer, satisfaction surveys and complaints",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "Customer Value CRM",
     "license": "LGPL-3",

@@ -1,5 +1,6 @@
 from . import crm_care_team
 from . import crm_care_event
+from . import crm_care_queue
 from . import crm_care_complaint_stage
 from . import crm_care_complaint_category
 from . import crm_care_sla_policy

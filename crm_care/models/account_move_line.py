@@ -13,24 +13,19 @@ class AccountMoveLine(models.Model):
             )
         )
         if invoices:
-            self._care_fire_invoices_paid(invoices)
-        return result
-
-    def _care_fire_invoices_paid(self, invoices):
-        Plan = self.env["mail.activity.plan"]
-        today = fields.Date.context_today(self)
-        for company, moves in invoices.grouped("company_id").items():
-            plans = Plan._care_plans("invoice_paid", company)
-            if not plans:
-                continue
-            paid_on_time = moves.filtered(
-                lambda m: not m.invoice_date_due or _paid_on(m) <= m.invoice_date_due
+            # Queue, never launch, the care: the payment must not wait for
+            # activities, followers or emails (nor roll back with them).
+            self.env["crm.care.queue"]._queue(
+                "invoice_paid",
+                invoices,
+                paid_on_time={
+                    invoice.id
+                    for invoice in invoices
+                    if not invoice.invoice_date_due
+                    or _paid_on(invoice) <= invoice.invoice_date_due
+                },
             )
-            for plan in plans:
-                targets = paid_on_time if plan.care_paid_on_time_only else moves
-                plan._care_launch(
-                    [(m.partner_id, f"account.move,{m.id}", m, today) for m in targets]
-                )
+        return result
 
 
 def _paid_on(invoice):

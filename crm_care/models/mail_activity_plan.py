@@ -161,9 +161,12 @@ class MailActivityPlan(models.Model):
             created |= plan._care_launch(events)
         return created
 
-    def _care_launch(self, events):
+    def _care_launch(self, events, once_per_customer=False, fallback_users=None):
         """Schedule this plan's steps for each event, once, on customers
-        matching the filter."""
+        matching the filter; with `once_per_customer`, only for the first
+        event not yet fired of each customer (two invoices paid by one
+        payment: one thank-you). `fallback_users`: by event key, who gets the
+        steps nobody is responsible for (default: the current user)."""
         self.ensure_one()
         customers = self.env["res.partner"].browse(
             {event[0].commercial_partner_id.id for event in events}
@@ -178,22 +181,29 @@ class MailActivityPlan(models.Model):
             ["partner_id", "key"],
         )
         done = {(event.partner_id.id, event.key) for event in fired}
+        launched = set()
         todo = []
         for partner, key, document, base_date in events:
             customer = partner.commercial_partner_id
             if customer not in matching or (customer.id, key) in done:
                 continue
+            if once_per_customer:
+                if customer in launched:
+                    continue
+                launched.add(customer)
             done.add((customer.id, key))
             todo.append((customer, key, document, base_date))
-        return self._care_schedule_many(todo)
+        return self._care_schedule_many(todo, fallback_users)
 
     def _care_schedule(self, customer, key, document, base_date):
         return self._care_schedule_many([(customer, key, document, base_date)])
 
-    def _care_schedule_many(self, todo):
+    def _care_schedule_many(self, todo, fallback_users=None):
         """Create the care events of `todo`, [(customer, key, document or None,
         base date or None)], and their steps' activities, each kind in one
-        create: a nightly run launches plans for thousands of customers."""
+        create: a nightly run launches plans for thousands of customers.
+        `fallback_users`: by key, who gets the steps nobody is responsible for
+        (default: the current user)."""
         self.ensure_one()
         Event = self.env["crm.care.event"]
         if not todo:
@@ -226,7 +236,8 @@ class MailActivityPlan(models.Model):
             return events
         model_id = self.env["ir.model"]._get_id("res.partner")
         vals_list = []
-        for event, (customer, _key, document, base_date) in zip(
+        fallback_users = fallback_users or {}
+        for event, (customer, key, document, base_date) in zip(
             events, todo, strict=True
         ):
             for step in self.template_ids:
@@ -234,7 +245,10 @@ class MailActivityPlan(models.Model):
                     self.env["res.users"], customer
                 )
                 user = (
-                    responsible["responsible"] or customer.care_user_id or self.env.user
+                    responsible["responsible"]
+                    or customer.care_user_id
+                    or fallback_users.get(key)
+                    or self.env.user
                 )
                 activity_type = step.activity_type_id
                 summary = step.summary or activity_type.name
@@ -255,7 +269,9 @@ class MailActivityPlan(models.Model):
                         "care_survey_id": step.care_survey_id.id,
                     }
                 )
-        activities = customers_env["mail.activity"].create(vals_list)
+        activities = customers_env["mail.activity"]
+        for round_vals in _rounds_per_follower(vals_list):
+            activities |= activities.create(round_vals)
         activities._care_send_due_emails(today)
         return events
 
@@ -264,8 +280,9 @@ class MailActivityPlan(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_care_scheduler(self):
-        # Deliveries validated since the last run (they wake this cron).
-        self.env["stock.picking"]._care_fire_pending_deliveries()
+        # Orders, deliveries and payments queued since the last run (they
+        # wake this cron).
+        self.env["crm.care.queue"]._launch_queued()
         today = fields.Date.context_today(self)
         for plan in self.search(
             [
@@ -365,3 +382,20 @@ class MailActivityPlan(models.Model):
         )
         action["domain"] = [("plan_id", "=", self.id)]
         return action
+
+
+def _rounds_per_follower(vals_list):
+    """Split activity values into creates holding each (customer, responsible)
+    pair once: mail.activity.create subscribes each responsible once per
+    activity, and the same follower twice in one insert violates
+    mail_followers' unique key (two steps of one plan for one user)."""
+    rounds = []
+    seen = {}
+    for vals in vals_list:
+        pair = (vals["res_id"], vals["user_id"])
+        index = seen.get(pair, 0)
+        seen[pair] = index + 1
+        if index == len(rounds):
+            rounds.append([])
+        rounds[index].append(vals)
+    return rounds

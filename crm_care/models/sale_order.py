@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .crm_care_queue import CANCELLED
+
 # Order states that start care, and the trigger each starts.
 STATE_TRIGGERS = {"sent": "quotation_sent", "sale": "order_confirmed"}
 
@@ -18,14 +20,10 @@ class SaleOrder(models.Model):
             return super().write(vals)
         changed = self.filtered(lambda order: order.state != state)
         result = super().write(vals)
-        if state == "cancel":
-            self.env["crm.care.event"]._cancel_for_documents(changed)
-        elif changed:
-            today = fields.Date.context_today(self)
-            for company, orders in changed.grouped("company_id").items():
-                self.env["mail.activity.plan"]._care_fire(
-                    STATE_TRIGGERS[state],
-                    [(o.partner_id, f"sale.order,{o.id}", o, today) for o in orders],
-                    company,
-                )
+        if changed:
+            # Queue, never launch, the care (nor cancel it): confirming or
+            # cancelling an order does not wait for activities or emails.
+            self.env["crm.care.queue"]._queue(
+                CANCELLED if state == "cancel" else STATE_TRIGGERS[state], changed
+            )
         return result

@@ -2,6 +2,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 
+from .crm_care_queue import UNHAPPY_ANSWER
 from .survey_survey import CARE_KINDS
 
 NPS_VALUES = {"promoter": 100, "passive": 0, "detractor": -100}
@@ -108,7 +109,13 @@ class SurveyUserInput(models.Model):
 
     def _mark_done(self):
         result = super()._mark_done()
-        self._care_alert_unhappy()
+        unhappy = self.filtered(lambda answer: answer._care_is_unhappy())
+        if unhappy:
+            # Queue, never schedule, the alert: the customer's answer is saved
+            # whatever the representative's activities do.
+            self.env["crm.care.queue"]._queue(
+                UNHAPPY_ANSWER, unhappy, customer="care_partner_id"
+            )
         self._care_rate_complaints()
         return result
 

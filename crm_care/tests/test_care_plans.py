@@ -76,11 +76,9 @@ class TestCarePlans(CrmCareCommon):
         self._receive(self.fifo_product, 5, 10.0)
         order = self._sell(self.customer, [(self.fifo_product, 2, 20.0)])
         delivery = self._deliver(order)
-        # Validation only marks the delivery: the care scheduler launches it.
+        # Validation only queues the care: the care scheduler launches it.
         self.assertFalse(self._care(plan))
-        self.assertTrue(delivery.care_pending)
         self.Plan._cron_care_scheduler()
-        self.assertFalse(delivery.care_pending)
         event = self._care(plan)
         self.assertEqual(len(event), 1)
         self.assertEqual(
@@ -113,11 +111,15 @@ class TestCarePlans(CrmCareCommon):
             }
         )
         order.write({"state": "sent"})
+        self.Plan._cron_care_scheduler()
         self.assertEqual(len(self._care(sent)), 1)
         order.action_confirm()
+        self.Plan._cron_care_scheduler()
         event = self._care(confirmed)
         self.assertEqual(len(event.activity_ids), 1)
         order._action_cancel()
+        self.assertEqual(event.state, "scheduled", "cancelling only queues")
+        self.Plan._cron_care_scheduler()
         self.assertEqual(event.state, "cancelled")
         self.assertFalse(event.activity_ids)
         self.assertFalse(
@@ -131,6 +133,7 @@ class TestCarePlans(CrmCareCommon):
         other = self._customer("Bamboo Imports", care_user_id=self.rep.id)
         self._sell(self.customer, [(self.service, 1, 100.0)])
         self._sell(other, [(self.service, 1, 100.0)])
+        self.Plan._cron_care_scheduler()
         self.assertEqual(len(self._care(plan)), 1)
         self.assertFalse(self._care(plan, other))
 
@@ -146,6 +149,7 @@ class TestCarePlans(CrmCareCommon):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create({})._create_payments()
+        self.Plan._cron_care_scheduler()
         event = self._care(plan)
         self.assertEqual(len(event), 1)
         mail = self.env["mail.mail"].search(
@@ -167,6 +171,7 @@ class TestCarePlans(CrmCareCommon):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create({"payment_date": self.today})._create_payments()
+        self.Plan._cron_care_scheduler()
         self.assertFalse(self._care(plan))
 
     def test_blacklisted_customer_gets_no_email(self):
@@ -182,6 +187,7 @@ class TestCarePlans(CrmCareCommon):
             ),
         )
         self._sell(self.customer, [(self.service, 1, 100.0)])
+        self.Plan._cron_care_scheduler()
         event = self._care(plan)
         self.assertEqual(len(event), 1)
         self.assertFalse(
@@ -345,6 +351,7 @@ class TestCarePlans(CrmCareCommon):
         plan = self._plan("order_confirmed")
         order = self._sell(self.customer, [(self.service, 1, 100.0)])
         self._invoice(order)
+        self.Plan._cron_care_scheduler()
         self._care(plan).activity_ids.action_done()
         self._recompute(self.customer)
         self.assertFigures(self.customer, cost_to_serve=12.0)

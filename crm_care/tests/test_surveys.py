@@ -80,6 +80,9 @@ class TestSurveys(CrmCareCommon):
 
     def test_detractor_alerts_the_representative_and_puts_the_customer_at_risk(self):
         self._answer(self.nps, 3, "Late delivery", partner=self.contact)
+        # Submitting the answer only queues the alert: the scheduler sends it.
+        self.assertFalse(self.customer.activity_ids)
+        self.env["mail.activity.plan"]._cron_care_scheduler()
         activity = self.customer.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.rep)
@@ -108,6 +111,7 @@ class TestSurveys(CrmCareCommon):
     def test_happy_answers_alert_nobody_and_low_csat_does(self):
         self._answer(self.nps, 8)
         self._answer(self.csat, 3)
+        self.env["mail.activity.plan"]._cron_care_scheduler()
         self.assertFalse(self.customer.activity_ids)
         rule = self.env.ref("crm_care.rule_at_risk_unhappy")
         domain = rule._get_domain(self.company, self.today)
@@ -115,6 +119,7 @@ class TestSurveys(CrmCareCommon):
             self.env["res.partner"].search([*domain, ("id", "=", self.customer.id)])
         )
         self._answer(self.csat, 2, "Rude on the phone")
+        self.env["mail.activity.plan"]._cron_care_scheduler()
         self.assertIn("CSAT 2", self.customer.activity_ids.summary)
         self.assertTrue(
             self.env["res.partner"].search([*domain, ("id", "=", self.customer.id)])
@@ -140,6 +145,7 @@ class TestSurveys(CrmCareCommon):
             }
         )
         order = self._sell(self.customer, [(self.service, 1, 100.0)])
+        self.env["mail.activity.plan"]._cron_care_scheduler()
         answer = self.env["survey.user_input"].search(
             [("survey_id", "=", self.csat.id), ("partner_id", "=", self.customer.id)]
         )
