@@ -74,6 +74,86 @@ def unknown_names(text, known):
     )
 
 
+# What a condition is made of: a list of (field, operator, value) leaves whose
+# values are numbers, strings, dates and date arithmetic. Anything else (a
+# subscript, a lambda, a comprehension, str.format, whose format strings reach
+# attributes safe_eval cannot see) is refused before it is evaluated.
+ALLOWED_NODES = (
+    ast.Expression,
+    ast.List,
+    ast.Tuple,
+    ast.Constant,
+    ast.Name,
+    ast.Load,
+    ast.UnaryOp,
+    ast.UAdd,
+    ast.USub,
+    ast.Not,
+    ast.BinOp,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.FloorDiv,
+    ast.BoolOp,
+    ast.And,
+    ast.Or,
+    ast.Compare,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.Call,
+    ast.keyword,
+    ast.Attribute,
+)
+# Attributes of dates and of the datetime module a condition may use.
+ALLOWED_ATTRIBUTES = frozenset(
+    {
+        "date",
+        "datetime",
+        "time",
+        "timedelta",
+        "replace",
+        "isoformat",
+        "year",
+        "month",
+        "day",
+        "weekday",
+        "isoweekday",
+        "today",
+    }
+)
+CALLABLE_NAMES = frozenset({"relativedelta", "timedelta"})
+
+
+def disallowed_constructs(text):
+    """Sorted descriptions of what the expression `text` uses that a
+    condition may not (e.g. "attribute format", "Subscript"); [] when it
+    is made only of plain values, date arithmetic and calls of
+    relativedelta, timedelta and the datetime module's constructors."""
+    try:
+        tree = ast.parse((text or "").strip(), mode="eval")
+    except SyntaxError:
+        return []
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ALLOWED_NODES):
+            found.add(type(node).__name__)
+        elif isinstance(node, ast.Attribute) and node.attr not in ALLOWED_ATTRIBUTES:
+            found.add(f"attribute {node.attr}")
+        elif isinstance(node, ast.Call) and not (
+            (isinstance(node.func, ast.Name) and node.func.id in CALLABLE_NAMES)
+            or isinstance(node.func, ast.Attribute)
+        ):
+            found.add("call")
+        elif isinstance(node, ast.keyword) and node.arg is None:
+            found.add("**")
+    return sorted(found)
+
+
 def as_moment(value):
     """A datetime for a datetime, a date (its first moment) or None."""
     if value is None or value is False:

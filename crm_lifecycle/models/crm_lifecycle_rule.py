@@ -10,6 +10,7 @@ from odoo.tools.safe_eval import datetime, safe_eval
 
 from ..rule_conditions import (
     SETTING_NAMES,
+    disallowed_constructs,
     legacy_replacements,
     recency_met,
     setting_field,
@@ -155,6 +156,17 @@ class CrmLifecycleRule(models.Model):
         if unknown:
             raise UnusableCondition(
                 self._describe_unknown_names(text, unknown, context)
+            )
+        constructs = disallowed_constructs(text)
+        if constructs:
+            raise UnusableCondition(
+                _(
+                    "it uses %(constructs)s, which a condition cannot use. A "
+                    "condition is a list of (field, operator, value) conditions "
+                    "whose values are numbers, strings, dates and date "
+                    "arithmetic (today - relativedelta(days=30)).",
+                    constructs=", ".join(constructs),
+                )
             )
         domain = safe_eval(text, context)
         if not isinstance(domain, (list, tuple)):

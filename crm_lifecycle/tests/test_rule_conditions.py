@@ -108,3 +108,38 @@ def test_names_a_condition_reads():
         ("company.lifecycle_active_days", "active_days"),
         ("company.lifecycle_x", None),
     ]
+
+
+def test_conditions_are_plain_values_and_date_arithmetic():
+    for text in (
+        "[('lifecycle_order_count', '>=', loyal_order_count)]",
+        "[('lifecycle_first_order_date', '<=', today - relativedelta(days=30))]",
+        "[('a', '>=', datetime.date(2026, 1, 1)), ('b', '<', -at_risk_p_alive * 2)]",
+        "['|', ('a', '=', 'x'), ('b', 'in', [1, 2]), ('c', '!=', False)]",
+        "[('a', '>=', today.replace(day=1) - timedelta(days=1))]",
+    ):
+        assert conditions.disallowed_constructs(text) == [], text
+
+
+def test_format_strings_and_code_are_refused():
+    leak = "[('name', '{0.__init__.__globals__[sys]}'.format(relativedelta), 1)]"
+    assert conditions.disallowed_constructs(leak) == ["attribute format"]
+    assert conditions.disallowed_constructs("[('a', '=', 'x'.format_map({}))]") == [
+        "Dict",
+        "attribute format_map",
+    ]
+    assert conditions.disallowed_constructs("[('a', '=', [x for x in y][0])]") == [
+        "ListComp",
+        "Store",
+        "Subscript",
+        "comprehension",
+    ]
+    assert conditions.disallowed_constructs("[('a', '=', (lambda: 1)())]") == [
+        "Lambda",
+        "arguments",
+        "call",
+    ]
+    assert conditions.disallowed_constructs("[('a', '=', '%s' % today)]") == ["Mod"]
+    assert conditions.disallowed_constructs("[('a', '=', today.__class__)]") == [
+        "attribute __class__"
+    ]

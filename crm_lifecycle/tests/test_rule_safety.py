@@ -1,14 +1,17 @@
 import importlib.util
 import json
 from pathlib import Path
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL, config, mute_logger
 
 from .common import CrmLifecycleCommon
+
+SECRET = "master-password-never-shown"
 
 RULE_LOGGER = "odoo.addons.crm_lifecycle.models.crm_lifecycle_rule"
 
@@ -47,6 +50,14 @@ class RuleSafetyCommon(CrmLifecycleCommon):
             f"[('id', '=', cr.execute({sql}) and 0)]",
             f"[('id', '=', user.env.cr.execute({sql}) and 0)]",
             "[('id', '=', today.__class__)]",
+            # str.format reaches attributes safe_eval does not see: the
+            # server's master password, through a module's globals.
+            "[('name', '{0.__init__.__globals__[calendar].sys.modules"
+            "[odoo.tools.config].config.options[admin_passwd]}'"
+            ".format(relativedelta), 1)]",
+            "[('name', '=', '{0.__class__}'.format_map({0: today}))]",
+            "[('name', '=', [x for x in (1, 2)][0])]",
+            "[('name', '=', (lambda: 1)())]",
         ]
 
     def assertNothingRan(self):
@@ -93,7 +104,10 @@ class TestRuleSafety(RuleSafetyCommon):
             }
         )
         for domain in self._attacks():
-            with self.subTest(domain=domain):
+            with (
+                self.subTest(domain=domain),
+                patch.dict(config.options, {"admin_passwd": SECRET}),
+            ):
                 with (
                     self.assertRaises(ValidationError) as caught,
                     self.env.cr.savepoint(),
@@ -107,6 +121,7 @@ class TestRuleSafety(RuleSafetyCommon):
                         }
                     )
                 self.assertIn("Lifecycle rule x is refused", str(caught.exception))
+                self.assertNotIn(SECRET, str(caught.exception), "no secret shown")
                 with self.assertRaises(ValidationError), self.env.cr.savepoint():
                     own_rule.write({"domain": domain})
                 self.assertNothingRan()
