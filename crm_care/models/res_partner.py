@@ -7,6 +7,8 @@ MANAGER = "crm_value.group_crm_value_manager"
 # Who looks after a customer: chosen by a manager, or by the customer's own
 # salesperson (the record rules let the representative read its complaints).
 CARE_ASSIGNMENT_FIELDS = ("care_user_id", "care_team_id")
+# Who owns a customer: changing them hands it (and its care) over.
+HANDOVER_FIELDS = ("user_id", "parent_id")
 # Internal figures and links: how the company rates and serves the customer,
 # never shown to the customer (portal users read their own partner).
 INTERNAL = "base.group_user"
@@ -267,6 +269,16 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Who may hand a customer to a representative
     # ------------------------------------------------------------------
+    @api.model
+    def default_get(self, fields_list):
+        # A default (context or personal ir.default) is a choice of
+        # representative too: the salesperson's, computed, for non-managers.
+        if not self._may_assign_care():
+            fields_list = [
+                fname for fname in fields_list if fname not in CARE_ASSIGNMENT_FIELDS
+            ]
+        return super().default_get(fields_list)
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -364,10 +376,36 @@ class ResPartner(models.Model):
         """Refuse to change who looks after customers that are not the user's
         own (their salesperson is someone else), unless the user is a manager.
         Writing back the value a contact's company has (the commercial sync)
-        is no change of hands."""
-        if self._may_assign_care() or not (CARE_ASSIGNMENT_FIELDS & vals.keys()):
+        is no change of hands. Handing another salesperson's customer to
+        someone else, or under another company (whose representative it
+        would then take), is one."""
+        if self._may_assign_care():
             return
         user = self.env.user
+        if HANDOVER_FIELDS & vals.keys():
+            taken = self.sudo().filtered(
+                lambda partner: (
+                    partner.commercial_partner_id.user_id
+                    not in (user, self.env["res.users"])
+                    and any(
+                        (vals[fname] or False) != (partner[fname].id or False)
+                        for fname in HANDOVER_FIELDS
+                        if fname in vals
+                    )
+                )
+            )
+            if taken:
+                raise AccessError(
+                    self.env._(
+                        "%(customers)s have a salesperson of their own: only they "
+                        "or a Customer Value manager can hand them to another "
+                        "salesperson or company.",
+                        customers=", ".join(taken[:5].mapped("display_name"))
+                        + (", ..." if len(taken) > 5 else ""),
+                    )
+                )
+        if not (CARE_ASSIGNMENT_FIELDS & vals.keys()):
+            return
         refused = self.browse()
         for partner in self.sudo():
             commercial = partner.commercial_partner_id

@@ -13,8 +13,10 @@ class TestCareQueue(CrmCareCommon):
         super().setUpClass()
         cls.Plan = cls.env["mail.activity.plan"]
         cls.Event = cls.env["crm.care.event"]
-        # Only the plans a test creates or names take part.
+        # Only the plans a test creates or names take part, and only the
+        # events it queues (a new database still holds its demo's).
         cls.Plan.search([("care_trigger", "!=", False)]).active = False
+        cls.env["crm.care.queue"].sudo().search([]).unlink()
         cls.thank_you = cls.env.ref("crm_care.plan_thank_you")
         cls.thank_you.active = True
         cls.accountant = new_test_user(

@@ -88,6 +88,37 @@ class TestCareRoles(CrmCareCommon):
         with self.assertRaises(AccessError):
             self.complaint.with_user(self.salesman).read(["subject"])
 
+    def test_salesman_cannot_take_another_customer_over(self):
+        """Taking the customer first (salesperson, or a company of his own
+        whose representative it would take), then its care, is refused."""
+        customer = self.customer.with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            customer.write({"user_id": self.salesman.id})
+        own_company = self._customer("Takeover Ltd", user_id=self.salesman.id)
+        own_company.care_user_id = self.salesman
+        with self.assertRaises(AccessError):
+            customer.write({"parent_id": own_company.id})
+        self.assertEqual(self.customer.user_id, self.other_salesman)
+        self.assertEqual(self.customer.care_user_id, self.rep)
+        # His own customer he hands to whom he likes.
+        self.mine.with_user(self.salesman).user_id = self.other_salesman
+        self.assertEqual(self.mine.user_id, self.other_salesman)
+
+    def test_defaults_choose_no_representative(self):
+        """Context defaults and personal defaults are choices too."""
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        partner = Partner.with_context(default_care_user_id=self.salesman.id).create(
+            {"name": "Context Default Ltd", "user_id": self.other_salesman.id}
+        )
+        self.assertEqual(partner.care_user_id, self.other_salesman)
+        self.env["ir.default"].with_user(self.salesman).set(
+            "res.partner", "care_user_id", self.salesman.id, user_id=True
+        )
+        partner = Partner.create(
+            {"name": "Personal Default Ltd", "user_id": self.other_salesman.id}
+        )
+        self.assertEqual(partner.care_user_id, self.other_salesman)
+
     def test_salesperson_and_manager_hand_customers_to_a_representative(self):
         # The salesperson, for his own customer, in the form and the wizard.
         with Form(self.mine.with_user(self.salesman)) as form:

@@ -546,24 +546,21 @@ class ResPartner(models.Model):
                 )
             )
 
+    @api.model
+    def default_get(self, fields_list):
+        # A default is a write too: from the context (a list grouped by tier
+        # passes `default_value_tier_id`) or a personal ir.default, the engine
+        # fields get none for users who may not write them.
+        if not self._may_write_engine_fields():
+            refused = self._get_engine_fields()
+            fields_list = [fname for fname in fields_list if fname not in refused]
+        return super().default_get(fields_list)
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self.browse()._check_engine_fields_write(vals)
-        creator = self
-        if not self._may_write_engine_fields():
-            # Defaults from the context (`default_value_tier_id`, as a list
-            # grouped by tier passes) would set them too: ignored.
-            defaults = {f"default_{fname}" for fname in self._get_engine_fields()}
-            if defaults & self.env.context.keys():
-                creator = self.with_context(
-                    {
-                        key: value
-                        for key, value in self.env.context.items()
-                        if key not in defaults
-                    }
-                )
-        return super(ResPartner, creator).create(vals_list).with_env(self.env)
+        return super().create(vals_list)
 
     def write(self, vals):
         self._check_engine_fields_write(vals)

@@ -36,19 +36,19 @@ class SaleOrder(models.Model):
                 )
             )
 
+    @api.model
+    def default_get(self, fields_list):
+        # A list grouped by tier passes `default_value_tier_id`, a personal
+        # ir.default may hold one: the customer's tier instead.
+        if not (self.env.su or self.env.user.has_group(MANAGER)):
+            fields_list = [fname for fname in fields_list if fname != "value_tier_id"]
+        return super().default_get(fields_list)
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._check_value_tier_write(vals)
-        creator = self
-        if "default_value_tier_id" in self.env.context and not (
-            self.env.su or self.env.user.has_group(MANAGER)
-        ):
-            # A list grouped by tier passes it: the customer's tier instead.
-            context = dict(self.env.context)
-            del context["default_value_tier_id"]
-            creator = self.with_context(context)
-        return super(SaleOrder, creator).create(vals_list).with_env(self.env)
+        return super().create(vals_list)
 
     def write(self, vals):
         self._check_value_tier_write(vals)

@@ -141,3 +141,46 @@ class TestValueRoles(CrmValueCommon):
         )
         order.with_user(sales_manager).write({"value_tier_id": self.platinum.id})
         self.assertEqual(order.value_tier_id, self.platinum)
+
+    def test_personal_defaults_do_not_set_a_tier(self):
+        """Any user may save personal defaults (ir.default): a default is
+        a write of the field, refused like one."""
+        Default = self.env["ir.default"].with_user(self.salesman)
+        Default.set("res.partner", "value_tier_id", self.platinum.id, user_id=True)
+        Default.set("res.partner", "value_abc_class", "A", user_id=True)
+        Default.set("sale.order", "value_tier_id", self.platinum.id, user_id=True)
+        partner = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": "Defaulted Shop"})
+        )
+        self.assertFalse(partner.value_tier_id)
+        self.assertFalse(partner.value_abc_class)
+        order = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .create({"partner_id": self.customer.id})
+        )
+        self.assertEqual(order.value_tier_id, self.lead, "the customer's tier")
+
+    def test_merged_customer_is_recomputed(self):
+        duplicate = self._customer("Jade Tea Importers Ltd", user_id=self.salesman.id)
+        duplicate.value_tier_id = self.platinum
+        # Base's merge reads every field, those of the Access Rights and
+        # Invoicing groups and the manager-only tier lock included.
+        merger = new_test_user(
+            self.env,
+            login="cv_roles_merger",
+            groups="crm_value.group_crm_value_manager,base.group_partner_manager,"
+            "base.group_erp_manager,account.group_account_invoice",
+        )
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"].with_user(merger).create({})
+        )
+        wizard._merge((self.customer | duplicate).ids, self.customer)
+        self.assertFalse(duplicate.exists())
+        self.assertEqual(self.customer.value_tier_id, self.lead, "its own tier")
+        queued = self.env["crm.value.queue"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertTrue(queued, "the merged customer is recomputed")
