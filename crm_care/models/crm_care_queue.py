@@ -141,18 +141,34 @@ class CrmCareQueue(models.Model):
         for trigger, group in sorted(
             rows.grouped("trigger").items(), key=lambda item: item[0] == CANCELLED
         ):
-            try:
-                with self.env.cr.savepoint():
-                    group.sudo()._launch(trigger)
-            except Exception:
-                _logger.exception(
-                    "Care of %s queued events (%s) not launched; kept queued",
-                    len(group),
-                    trigger,
-                )
-            else:
+            if group._try_launch(trigger):
                 launched += group.ids
+                continue
+            # One customer must not hold up the others: each customer's
+            # events alone (still once per plan), only those failing again
+            # stay queued.
+            for customer_rows in group.grouped("partner_id").values():
+                if customer_rows._try_launch(trigger, log=True):
+                    launched += customer_rows.ids
         return launched
+
+    def _try_launch(self, trigger, log=False):
+        """Launch these rows in a savepoint; whether it went through (a
+        failure logged when `log`: the rows stay queued for the next run)."""
+        try:
+            with self.env.cr.savepoint():
+                self.sudo()._launch(trigger)
+        except Exception:  # any failure of a plan keeps its events queued
+            if log:
+                _logger.exception(
+                    "Care of %s queued events (%s) of customer %s not launched; "
+                    "kept queued",
+                    len(self),
+                    trigger,
+                    self.partner_id.ids,
+                )
+            return False
+        return True
 
     def _launch(self, trigger):
         """Launch the care of these rows of one trigger, once per customer

@@ -1,3 +1,6 @@
+from unittest.mock import patch
+
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import CrmCareCommon
@@ -189,6 +192,34 @@ class TestCareQueue(CrmCareCommon):
         Queue._launch_queued()
         self.assertFalse(Queue.search([]))
         self.assertEqual(len(self._care(confirmed, other)), 1)
+
+    def test_one_failing_customer_does_not_hold_up_the_others(self):
+        confirmed = self._plan("order_confirmed")
+        other = self._customer("Bamboo Imports", care_user_id=self.rep.id)
+        for customer in (self.customer, other):
+            self._sell(customer, [(self.service, 1, 10.0)])
+        Plan = type(self.Plan)
+        schedule = Plan._care_schedule_many
+
+        def schedule_failing_for_one(plan, todo, fallback_users=None):
+            # A fault injected for one customer (e.g. a representative's
+            # activity refused), the plan itself sound.
+            if any(customer == self.customer for customer, *_rest in todo):
+                raise UserError("This customer's care cannot be scheduled.")
+            return schedule(plan, todo, fallback_users)
+
+        Queue = self.env["crm.care.queue"]
+        with (
+            patch.object(Plan, "_care_schedule_many", schedule_failing_for_one),
+            self.assertLogs("odoo.addons.crm_care.models.crm_care_queue", "ERROR"),
+        ):
+            Queue._launch_queued()
+        self.assertEqual(len(self._care(confirmed, other)), 1)
+        self.assertFalse(self._care(confirmed, self.customer))
+        self.assertEqual(Queue.search([]).partner_id, self.customer, "kept queued")
+        Queue._launch_queued()
+        self.assertEqual(len(self._care(confirmed, self.customer)), 1)
+        self.assertFalse(Queue.search([]))
 
     def test_queueing_costs_the_same_queries_for_one_or_many_orders(self):
         orders = self.env["sale.order"].create(

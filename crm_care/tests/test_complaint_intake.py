@@ -69,6 +69,10 @@ class TestComplaintIntake(CarePortalCommon):
         self.assertEqual(mail.email_to, complaint.web_email)
         match = CONFIRM_RE.search(str(mail.body_html))
         self.assertTrue(match, "the mail holds the confirmation link")
+        self.assertIn(complaint.name, str(mail.body_html))
+        self.assertNotIn(
+            complaint.subject, str(mail.body_html), "nothing typed is mailed back"
+        )
         self.assertEqual(int(match.group(1)), complaint.id)
         return match.group(0), match.group(2)
 
