@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 
 
 class AccountMoveLine(models.Model):
@@ -34,4 +34,4 @@ def _paid_on(invoice):
         lambda line: line.account_type == "asset_receivable"
     )
     dates = lines.matched_credit_ids.mapped("max_date")
-    return max(dates) if dates else fields.Date.context_today(invoice)
+    return max(dates) if dates else invoice.company_id._get_value_today()

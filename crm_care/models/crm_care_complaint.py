@@ -403,11 +403,11 @@ class CrmCareComplaint(models.Model):
     def _fire_closed_care(self):
         """Closing starts the "complaint closed" care plans: by default the
         CSAT survey about this complaint."""
-        today = fields.Date.context_today(self)
         Plan = self.env["mail.activity.plan"]
         for company, complaints in (
             self.filtered("partner_id").grouped("company_id").items()
         ):
+            today = company._get_value_today()
             Plan._care_fire(
                 "complaint_closed",
                 [(c.partner_id, f"{c._name},{c.id}", c, today) for c in complaints],

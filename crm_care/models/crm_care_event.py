@@ -18,7 +18,9 @@ class CrmCareEvent(models.Model):
         "res.partner", string="Customer", required=True, ondelete="cascade", index=True
     )
     key = fields.Char(required=True, help="What fired: unique per plan and customer.")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True, default=lambda self: self.env.company._get_value_today()
+    )
     care_type = fields.Selection(related="plan_id.care_type", store=True)
     trigger = fields.Selection(related="plan_id.care_trigger", store=True)
     user_id = fields.Many2one("res.users", string="Representative")

@@ -67,20 +67,23 @@ class CrmCareQueue(models.Model):
         if not documents:
             return
         dates = dates or {}
-        today = fields.Date.context_today(self)
+        Company = self.env["res.company"]
+        companies = [
+            "company_id" in document._fields and document.company_id or self.env.company
+            for document in documents
+        ]
+        today = {c: c._get_value_today() for c in Company.union(*companies)}
         columns = {
             "trigger": [trigger] * len(documents),
             "partner_id": [document[customer].id for document in documents],
-            "company_id": [
-                "company_id" in document._fields
-                and document.company_id.id
-                or self.env.company.id
-                for document in documents
-            ],
+            "company_id": [company.id for company in companies],
             "user_id": [self.env.uid] * len(documents),
             "res_model": [documents._name] * len(documents),
             "res_id": documents.ids,
-            "date": [dates.get(document.id, today) for document in documents],
+            "date": [
+                dates.get(document.id, today[company])
+                for document, company in zip(documents, companies, strict=True)
+            ],
             "paid_on_time": [document.id in paid_on_time for document in documents],
         }
         # One INSERT: nothing of the ORM (no flush, no cache invalidation)

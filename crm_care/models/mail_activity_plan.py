@@ -208,7 +208,7 @@ class MailActivityPlan(models.Model):
         Event = self.env["crm.care.event"]
         if not todo:
             return Event
-        today = fields.Date.context_today(self)
+        today = (self.company_id or self.env.company)._get_value_today()
         todo = [(c, k, d, b or today) for c, k, d, b in todo]
         events = Event.create(
             [
@@ -283,14 +283,15 @@ class MailActivityPlan(models.Model):
         # Orders, deliveries and payments queued since the last run (they
         # wake this cron).
         self.env["crm.care.queue"]._launch_queued()
-        today = fields.Date.context_today(self)
+        today = self.env.company._get_value_today()
         for plan in self.search(
             [
                 ("care_trigger", "in", SCHEDULED_TRIGGERS),
                 ("res_model", "=", "res.partner"),
             ]
         ):
-            events = getattr(plan, f"_care_events_{plan.care_trigger}")(today)
+            plan_today = (plan.company_id or self.env.company)._get_value_today()
+            events = getattr(plan, f"_care_events_{plan.care_trigger}")(plan_today)
             plan._care_launch(events)
         self.env["mail.activity"].search(
             [

@@ -300,7 +300,7 @@ class ResPartner(models.Model):
         plans = Plan._care_plans("tier_changed", self.env.company)
         if not plans:
             return
-        today = fields.Date.context_today(self)
+        today = self.env.company._get_value_today()
         moves = {"up": [], "down": []}
         for partner in self:
             old, new = tiers_before[partner.id], partner.value_tier_id

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 
 
 class StockPicking(models.Model):
@@ -21,7 +21,7 @@ class StockPicking(models.Model):
                 "delivery_done",
                 deliveries,
                 dates={
-                    p.id: fields.Date.context_today(p, p.date_done) for p in deliveries
+                    p.id: p.company_id._get_value_date(p.date_done) for p in deliveries
                 },
             )
         return result

@@ -173,7 +173,7 @@ class SurveyUserInput(models.Model):
     def _care_next_working_day(self):
         """The next working day of the company's calendar (Mon-Fri without
         one)."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._get_value_today()
         calendar = self.env.company.resource_calendar_id
         if calendar:
             start = datetime.combine(today + timedelta(days=1), time.min)

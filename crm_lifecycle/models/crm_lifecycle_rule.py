@@ -403,7 +403,9 @@ class CrmLifecycleRule(models.Model):
                     "summary": self.env._("Lifecycle rule skipped: fix its condition"),
                     "note": problem,
                     "user_id": manager.id,
-                    "date_deadline": fields.Date.context_today(self),
+                    "date_deadline": (
+                        self.company_id or self.env.company
+                    )._get_value_today(),
                 }
                 for manager in managers
             ]

@@ -87,9 +87,13 @@ class ResCompany(models.Model):
         """Today in the company's time zone: the one day the customer value
         figures, snapshots and full passes are dated by, whoever runs them
         (a manager in another time zone, the cron in UTC)."""
+        return self._get_value_date(fields.Datetime.now())
+
+    def _get_value_date(self, moment):
+        """The company's day of `moment` (a naive UTC datetime, as stored)."""
         self.ensure_one()
-        now = fields.Datetime.now().replace(tzinfo=pytz.utc)
-        return now.astimezone(pytz.timezone(self._get_value_tz())).date()
+        utc = moment.replace(tzinfo=pytz.utc)
+        return utc.astimezone(pytz.timezone(self._get_value_tz())).date()
 
     def _get_value_window_start(self):
         """First day of the analysis window, in the company's day."""
