@@ -50,10 +50,20 @@ def quadrants(current_value, growth_potential, split="median"):
     if not len(current):
         return np.array([], dtype=object)
     centre = np.median if split == "median" else np.mean
-    high_now = current >= centre(current)
-    high_later = potential >= centre(potential)
+    high_now = _high(current, centre)
+    high_later = _high(potential, centre)
     codes = np.array(QUADRANTS, dtype=object)
     return codes[np.where(high_now, 0, 2) + np.where(high_later, 0, 1)]
+
+
+def _high(values, centre):
+    """Whether each value is high: above zero and at least the centre of the
+    values above zero. No realised value (or no predicted profit) is never
+    high, and customers with nothing do not pull the split down."""
+    positive = values > 0
+    if not positive.any():
+        return positive
+    return positive & (values >= centre(values[positive]))
 
 
 def deciles(values):

@@ -1,4 +1,7 @@
+from lxml import etree
+
 from odoo import Command
+from odoo.osv import expression
 from odoo.tests import Form
 from odoo.tools.safe_eval import safe_eval
 
@@ -24,6 +27,32 @@ def open_action(env, xmlid, user):
     domain = safe_eval(action.get("domain") or "[]", eval_context)
     result = model.web_search_read(domain, {"display_name": {}}, limit=80)
     return model.browse([row["id"] for row in result["records"]])
+
+
+def search_defaults_domain(env, xmlid):
+    """The domain of a window action's default filters, combined the way the
+    web client combines them: filters between two separators of the search
+    view are OR-ed, the groups AND-ed."""
+    action = env["ir.actions.actions"]._for_xml_id(xmlid)
+    context = safe_eval(action.get("context") or "{}", {"uid": env.uid})
+    wanted = {
+        key.removeprefix("search_default_")
+        for key, value in context.items()
+        if key.startswith("search_default_") and value
+    }
+    arch = env[action["res_model"]].get_views([(False, "search")])["views"]
+    groups, group = [], []
+    for node in etree.fromstring(arch["search"]["arch"]).iter("filter", "separator"):
+        if node.tag == "separator":
+            groups.append(group)
+            group = []
+        elif node.get("name") in wanted and node.get("domain"):
+            group.append(safe_eval(node.get("domain"), {"uid": env.uid}))
+    groups.append(group)
+    return expression.AND(
+        [expression.OR(domains) for domains in groups if domains]
+        + [safe_eval(action.get("domain") or "[]", {"uid": env.uid})]
+    )
 
 
 class CrmValueCommon(ValuationReconciliationTestCommon):

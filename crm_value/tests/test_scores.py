@@ -1,10 +1,12 @@
 from datetime import timedelta
 
+import numpy
+
 from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import CrmValueCommon
+from .common import CrmValueCommon, search_defaults_domain
 
 
 @tagged("post_install", "-at_install")
@@ -114,11 +116,36 @@ class TestCustomerScores(CrmValueCommon):
         snapshots = self._snapshots(customers).values()
         quadrants = [s.quadrant for s in snapshots]
         self.assertTrue(set(quadrants) <= {"strategic", "maintain", "develop", "low"})
-        profits = sorted(s.net_profit for s in snapshots)
-        median = (profits[3] + profits[4]) / 2
+        # The median of the customers who made a profit: a loss is never high.
+        profits = sorted(s.net_profit for s in snapshots if s.net_profit > 0)
+        median = float(numpy.median(profits))
         for snapshot in snapshots:
             high_now = snapshot.quadrant in ("strategic", "maintain")
-            self.assertEqual(high_now, snapshot.net_profit >= median)
+            self.assertEqual(
+                high_now, snapshot.net_profit > 0 and snapshot.net_profit >= median
+            )
+
+    def test_valuable_customers_at_risk_are_both(self):
+        """The action's two default filters are AND-ed, as the texts' warning
+        is about valuable customers who may leave."""
+        customers = self._history()
+        self._recompute(*customers.values())
+        snapshots = self._snapshots(customers)
+        for name, p_alive, decile in (
+            ("Daily Dumplings", 0.2, 9),
+            ("Weekly Noodles", 0.9, 9),
+            ("Faded Favourite", 0.2, 2),
+        ):
+            snapshots[name].sudo().write({"p_alive": p_alive, "clv_decile": decile})
+        domain = search_defaults_domain(
+            self.env, "crm_value.crm_value_snapshot_action_at_risk"
+        )
+        found = self.env["crm.value.snapshot"].search(domain)
+        self.assertIn(snapshots["Daily Dumplings"], found)
+        self.assertNotIn(snapshots["Weekly Noodles"], found, "likely to buy again")
+        self.assertNotIn(snapshots["Faded Favourite"], found, "of little value")
+        for snapshot in found:
+            self.assertTrue(snapshot.p_alive < 0.5 and snapshot.clv_decile >= 8)
 
     def test_consultant_edits_a_segment(self):
         customers = self._history()

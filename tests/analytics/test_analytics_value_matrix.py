@@ -31,6 +31,20 @@ def test_quadrants_split_at_the_median():
     ]
 
 
+def test_customers_with_nothing_are_never_high_nor_move_the_split():
+    current = [0, 0, 0, -40, 100, 50]  # median of those with value: 75
+    potential = [0, 0, 0, 30, 10, 20]  # of those with potential: 20
+    assert vm.quadrants(current, potential).tolist() == [
+        "low",
+        "low",
+        "low",
+        "develop",
+        "maintain",
+        "develop",
+    ]
+    assert vm.quadrants([0, 0], [0, 0]).tolist() == ["low", "low"]
+
+
 def test_quadrants_split_at_the_mean():
     current = [1000, 10, 20, 30]  # mean 265: only the first is high
     potential = [1, 1, 1, 1]
