@@ -201,6 +201,14 @@ class CrmCareComplaint(models.Model):
         help="On time, at risk (most of the allowed time used) or late (a "
         "deadline passed); updated as the complaint moves and every hour.",
     )
+    sla_deadline = fields.Selection(
+        [("response", "Respond By"), ("resolution", "Resolve By")],
+        string="SLA Deadline",
+        readonly=True,
+        copy=False,
+        help="The deadline the SLA status is about: the answer while the "
+        "customer waits for one (or when it came late), else the resolution.",
+    )
     sla_compliance = fields.Integer(
         string="SLA Compliance (%)",
         readonly=True,
@@ -420,21 +428,30 @@ class CrmCareComplaint(models.Model):
     def _sla_values(self, now):
         self.ensure_one()
         if not self.sla_policy_id or self.state == "cancelled":
-            return {"sla_status": False, "sla_compliance": 100}
+            return {"sla_status": False, "sla_deadline": False, "sla_compliance": 100}
         is_open = self.state in OPEN_STATES
         responded = self.date_responded or now
         resolved = now if is_open else (self.date_resolved or now)
-        late = responded > self.response_deadline or resolved > self.resolution_deadline
+        late_answer = responded > self.response_deadline
+        late = late_answer or resolved > self.resolution_deadline
+        answer_at_risk = not self.date_responded and now >= self.response_warning_date
         at_risk = (
             is_open
             and not late
-            and (
-                now >= self.resolution_warning_date
-                or (not self.date_responded and now >= self.response_warning_date)
-            )
+            and (now >= self.resolution_warning_date or answer_at_risk)
         )
         status = "late" if late else "at_risk" if at_risk else "on_time"
-        return {"sla_status": status, "sla_compliance": 0 if late else 100}
+        if late:
+            about_answer = late_answer
+        elif at_risk:
+            about_answer = answer_at_risk
+        else:
+            about_answer = is_open and not self.date_responded
+        return {
+            "sla_status": status,
+            "sla_deadline": "response" if about_answer else "resolution",
+            "sla_compliance": 0 if late else 100,
+        }
 
     def _sla_refresh(self, now=None):
         """Bring the SLA status up to date (on each move, and hourly)."""
@@ -460,16 +477,14 @@ class CrmCareComplaint(models.Model):
         )
         for complaint in to_escalate:
             policy = complaint.sla_policy_id
+            # What is to be done next: the answer, else the resolution.
+            about_answer = not complaint.date_responded
             deadline = (
                 complaint.response_deadline
-                if not complaint.date_responded
+                if about_answer
                 else complaint.resolution_deadline
             )
-            what = (
-                self.env._("answer")
-                if not complaint.date_responded
-                else self.env._("resolve")
-            )
+            what = self.env._("answer") if about_answer else self.env._("resolve")
             local_deadline = fields.Datetime.context_timestamp(complaint, deadline)
             complaint.activity_schedule(
                 "mail.mail_activity_data_todo",

@@ -176,6 +176,19 @@ class TestComplaints(CrmCareCommon):
         self.assertIn("resolve by 2026-11-23", escalation.summary)
         self.assertTrue(complaint.sla_escalated)
 
+    def test_late_status_says_which_deadline_passed(self):
+        """Late on the answer while the resolution is days away: the status
+        says it is the answer, as does the escalation."""
+        complaint = self._complaint(date_received=datetime(2026, 11, 23, 9, 0))
+        now = datetime(2026, 11, 24, 15, 0)
+        self.assertLess(complaint.response_deadline, now)
+        self.assertGreater(complaint.resolution_deadline, now)
+        complaint._sla_refresh(now=now)
+        self.assertEqual(complaint.sla_status, "late")
+        self.assertEqual(complaint.sla_deadline, "response")
+        complaint._sla_escalate()
+        self.assertIn("answer by", complaint.activity_ids[-1:].summary)
+
     def test_resolving_in_time_keeps_the_sla(self):
         complaint = self._complaint(priority="3")
         complaint.stage_id = self.stage["resolved"]
