@@ -225,6 +225,13 @@ class CrmLifecycleEngine(models.AbstractModel):
         ]
         if not self.env.context.get("lifecycle_initial_classification"):
             self._warn_at_risk(Partner.browse(at_risk), facts, today)
+        back = [
+            pid
+            for stage, ids in by_stage.items()
+            if not (stage.is_at_risk or stage.is_lost)
+            for pid in ids
+        ]
+        self._close_churn_warnings(Partner.browse(back))
         return {pid: chain[-1][1] for pid, chain in moves.items()}
 
     # ------------------------------------------------------------------
@@ -513,6 +520,35 @@ class CrmLifecycleEngine(models.AbstractModel):
         self.env["mail.activity"].sudo().with_context(
             mail_activity_quick_update=True
         ).create(vals_list)
+
+    @api.model
+    def _close_churn_warnings(self, partners):
+        """The churn warnings still open on these customers, who came back
+        (they left the at-risk stage for a living one), are marked done: a
+        warning is about the customer on the day it was raised."""
+        activity_type = self.env.ref(
+            "crm_lifecycle.mail_activity_type_churn_warning", raise_if_not_found=False
+        )
+        if not partners or not activity_type:
+            return
+        warnings = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("activity_type_id", "=", activity_type.id),
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                ]
+            )
+        )
+        # The feedback is read by the warned user, in their language.
+        for lang, activities in warnings.grouped(lambda a: a.user_id.lang).items():
+            activities.with_context(lang=lang).action_feedback(
+                feedback=self.with_context(lang=lang).env._(
+                    "The customer came back: the warning is closed."
+                )
+            )
 
     # ------------------------------------------------------------------
     # Who is evaluated

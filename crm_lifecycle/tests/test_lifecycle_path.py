@@ -110,9 +110,14 @@ class TestLifecyclePath(CrmLifecycleCommon):
 
         self._evaluate(customer, day=-20)  # silent still: stays lost
         self.assertEqual(customer.lifecycle_stage_id, self.stage_lost)
+        self.assertEqual(customer.activity_ids, warning, "lost: still to act on")
         self._order(customer, -10)
         self._evaluate(customer)
         self.assertEqual(customer.lifecycle_stage_id, self.stage_active)
+        # Won back: the warning about the customer gone quiet is closed.
+        self.assertFalse(warning.exists() and warning.active)
+        self.assertFalse(customer.activity_ids)
+        self.assertIn("came back", customer.message_ids.mapped("body")[0] or "")
         won_back = self._history(customer)[-1]
         self.assertTrue(won_back.is_win_back)
         self.assertEqual(won_back.rule_id, self.env.ref("crm_lifecycle.rule_won_back"))
