@@ -25,7 +25,7 @@ write_config "$DB"
 
 if ! addons_installed "$DB"; then
     say "installing the addons with demo data into database $DB (a few minutes)"
-    odoo_bin -d "$DB" -i "$ADDONS" --load-language=zh_CN --stop-after-init \
+    odoo_bin -d "$DB" -i "$ADDONS" --load-language=zh_CN,en_US --stop-after-init \
         --logfile="$RUN_DIR/install.log" --log-level=warn \
         || { tail -40 "$RUN_DIR/install.log"; die "installing the addons failed (log: $RUN_DIR/install.log)"; }
     if grep -E " (ERROR|CRITICAL) |failed to install" "$RUN_DIR/install.log"; then
