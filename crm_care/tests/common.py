@@ -1,6 +1,5 @@
 import re
 
-from odoo import fields
 from odoo.tests import HttpCase, new_test_user
 
 from odoo.addons.crm_value.tests.common import CrmValueCommon
@@ -26,7 +25,7 @@ class CrmCareCommon(CrmValueCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env.user)
+        cls.today = cls.company._get_value_today()
         cls.rep = new_test_user(
             cls.env,
             login="care_rep",

@@ -1,5 +1,6 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+import pytz
 from freezegun import freeze_time
 
 from odoo.tests import new_test_user
@@ -69,9 +70,16 @@ class CrmLifecycleCommon(CrmValueCommon):
         order.date_order = self._day(day)
         return order
 
+    def _moment(self, offset):
+        """The first moment (naive UTC) of the company's day `offset` days from
+        today: for today, never later than now, whatever the hour in UTC."""
+        tz = pytz.timezone(self.company._get_value_tz())
+        start = tz.localize(datetime.combine(self._day(offset), time.min))
+        return start.astimezone(pytz.utc).replace(tzinfo=None)
+
     def _evaluate(self, *customers, day=0, company=None):
         """Evaluate the customers as the engine does, with the clock on `day`."""
-        with freeze_time(self._day(day)):
+        with freeze_time(self._moment(day)):
             return self.lifecycle._evaluate_partners(
                 company or self.company, [c.id for c in customers]
             )

@@ -1,7 +1,6 @@
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import fields
 from odoo.tests import tagged
 
 from ..models import crm_value_engine
@@ -156,7 +155,7 @@ class TestCustomerProfit(CrmValueCommon):
         )
 
     def test_overdue_amount_and_days_to_pay(self):
-        today = fields.Date.context_today(self.env.user)
+        today = self.company._get_value_today()
         customer = self._customer("Slow Payer Inc")
         self._direct_invoice(
             customer,

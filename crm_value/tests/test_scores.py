@@ -2,7 +2,6 @@ from datetime import timedelta
 
 import numpy
 
-from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -17,7 +16,7 @@ class TestCustomerScores(CrmValueCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["crm.value.snapshot"].search([]).unlink()
-        cls.today = fields.Date.context_today(cls.env.user)
+        cls.today = cls.company._get_value_today()
         cls.service.standard_price = 30.0
 
     def _history(self):
