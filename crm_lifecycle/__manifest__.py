@@ -2,7 +2,7 @@
     "name": "Customer Lifecycle",
     "summary": "Lifecycle stages that move by rules, stage history, "
     "churn early warning and win-back",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "Customer Value CRM",
     "license": "LGPL-3",

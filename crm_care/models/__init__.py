@@ -1,3 +1,5 @@
+from . import res_company
+from . import res_config_settings
 from . import crm_care_team
 from . import crm_care_event
 from . import crm_care_queue
@@ -19,3 +21,4 @@ from . import survey_survey
 from . import survey_user_input
 from . import crm_value_engine
 from . import crm_care_demo
+from . import mail_tracking_value

@@ -484,22 +484,35 @@ class CrmCareComplaint(models.Model):
                 if about_answer
                 else complaint.resolution_deadline
             )
-            what = self.env._("answer") if about_answer else self.env._("resolve")
-            local_deadline = fields.Datetime.context_timestamp(complaint, deadline)
+            user = policy.escalation_user_id or complaint.user_id or self.env.user
             complaint.activity_schedule(
                 "mail.mail_activity_data_todo",
-                date_deadline=local_deadline.date(),
-                summary=self.env._(
-                    "SLA %(status)s: %(what)s by %(deadline)s",
-                    status=dict(SLA_STATUSES)[complaint.sla_status],
-                    what=what,
-                    deadline=local_deadline.strftime("%Y-%m-%d %H:%M"),
-                ),
-                user_id=(
-                    policy.escalation_user_id or complaint.user_id or self.env.user
-                ).id,
+                user_id=user.id,
+                **complaint._sla_escalation_values(user, about_answer, deadline),
             )
         to_escalate.sla_escalated = True
+
+    def _sla_escalation_values(self, user, about_answer, deadline):
+        """Summary and due day of the escalation activity for `user`: for one
+        person, in their language and time zone, whoever runs the check."""
+        self.ensure_one()
+        complaint = self.with_context(
+            lang=user.lang, tz=user.tz or self.env.context.get("tz")
+        )
+        _ = complaint.env._
+        statuses = dict(
+            complaint._fields["sla_status"]._description_selection(complaint.env)
+        )
+        local_deadline = fields.Datetime.context_timestamp(complaint, deadline)
+        return {
+            "date_deadline": local_deadline.date(),
+            "summary": _(
+                "SLA %(status)s: %(what)s by %(deadline)s",
+                status=statuses[self.sla_status],
+                what=_("answer") if about_answer else _("resolve"),
+                deadline=local_deadline.strftime("%Y-%m-%d %H:%M"),
+            ),
+        }
 
     @api.model
     def _cron_check_sla(self):

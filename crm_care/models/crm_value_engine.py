@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.tools import SQL
 
 from odoo.addons.crm_value.sql_arrays import array_literal
@@ -10,6 +10,12 @@ CARE_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
 class CrmValueEngine(models.AbstractModel):
     _inherit = "crm.value.engine"
+
+    @api.model
+    def _queue_company_recompute(self, company):
+        """The care scheduler runs too: queued events and due care emails."""
+        super()._queue_company_recompute(company)
+        self.env.ref("crm_care.ir_cron_care_scheduler").sudo()._trigger()
 
     def _get_satisfaction_by_partner(self, company, partner_ids):
         """Satisfaction from the customers' completed surveys: the average of

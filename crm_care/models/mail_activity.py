@@ -31,14 +31,12 @@ class MailActivity(models.Model):
             )
         ):
             customer = self.env["res.partner"].browse(activity.res_id)
+            # The feedback is the note of the user whose activity it was.
+            _ = self.with_context(lang=activity.user_id.lang or self.env.lang).env._
             if customer.is_blacklisted:
-                feedback = self.env._(
-                    "Email not sent: the customer opted out of emails."
-                )
+                feedback = _("Email not sent: the customer opted out of emails.")
             elif not customer.email:
-                feedback = self.env._(
-                    "Email not sent: the customer has no email address."
-                )
+                feedback = _("Email not sent: the customer has no email address.")
             elif activity.care_survey_id:
                 event = activity.care_event_id
                 document = (
@@ -49,8 +47,8 @@ class MailActivity(models.Model):
                 # Whoever triggers the care (a salesman confirming an order)
                 # need not be a survey officer.
                 activity.care_survey_id.sudo()._care_invite(customer, document)
-                feedback = self.env._("Survey invitation sent.")
+                feedback = _("Survey invitation sent.")
             else:
                 activity.care_mail_template_id.send_mail(customer.id)
-                feedback = self.env._("Email sent.")
+                feedback = _("Email sent.")
             activity.action_feedback(feedback=feedback)

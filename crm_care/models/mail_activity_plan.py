@@ -32,6 +32,9 @@ class MailActivityPlan(models.Model):
 
     _inherit = "mail.activity.plan"
 
+    # Shipped plans speak the user's language (core's name is not translated;
+    # the column goes back to text when Customer Care is uninstalled).
+    name = fields.Char(translate=True)
     care_trigger = fields.Selection(
         CARE_TRIGGERS,
         string="Starts On",
@@ -237,6 +240,7 @@ class MailActivityPlan(models.Model):
         model_id = self.env["ir.model"]._get_id("res.partner")
         vals_list = []
         fallback_users = fallback_users or {}
+        texts = {}  # (step, language) -> (summary, note)
         for event, (customer, key, document, base_date) in zip(
             events, todo, strict=True
         ):
@@ -250,16 +254,20 @@ class MailActivityPlan(models.Model):
                     or fallback_users.get(key)
                     or self.env.user
                 )
-                activity_type = step.activity_type_id
-                summary = step.summary or activity_type.name
+                # The activity is the user's: in their language.
+                lang = user.lang or self.env.lang
+                if (step, lang) not in texts:
+                    texts[step, lang] = step.with_context(lang=lang)._care_texts()
+                summary, note = texts[step, lang]
                 if document:
-                    summary = f"{summary} ({document.display_name})"
+                    name = document.with_context(lang=lang).display_name
+                    summary = f"{summary} ({name})" if summary else name
                 vals_list.append(
                     {
-                        "activity_type_id": activity_type.id,
-                        "summary": summary or activity_type.summary,
+                        "activity_type_id": step.activity_type_id.id,
+                        "summary": summary,
                         "automated": True,
-                        "note": step.note or activity_type.default_note,
+                        "note": note,
                         "date_deadline": step._get_date_deadline(base_date),
                         "res_model_id": model_id,
                         "res_id": customer.id,

@@ -4,6 +4,10 @@ from odoo import fields, models
 class MailActivityPlanTemplate(models.Model):
     _inherit = "mail.activity.plan.template"
 
+    # The shipped steps in the user's language (core's are not translated;
+    # the columns go back to text when Customer Care is uninstalled).
+    summary = fields.Char(translate=True)
+    note = fields.Html(translate=True)
     responsible_type = fields.Selection(
         selection_add=[("care_representative", "Dedicated representative")],
         ondelete={"care_representative": "set default"},
@@ -22,6 +26,14 @@ class MailActivityPlanTemplate(models.Model):
         help="The customer is invited to this survey automatically when this "
         "step falls due (never customers who opted out of emails).",
     )
+
+    def _care_texts(self):
+        """(summary, note) of the activity this step schedules, in the
+        language of the environment: the step's, else its activity type's."""
+        self.ensure_one()
+        activity_type = self.activity_type_id
+        summary = self.summary or activity_type.name or activity_type.summary
+        return summary, self.note or activity_type.default_note
 
     def _determine_responsible(self, on_demand_responsible, applied_on_record):
         if self.responsible_type == "care_representative":

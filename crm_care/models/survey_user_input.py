@@ -3,7 +3,6 @@ from datetime import datetime, time, timedelta
 from odoo import api, fields, models
 
 from .crm_care_queue import UNHAPPY_ANSWER
-from .survey_survey import CARE_KINDS
 
 NPS_VALUES = {"promoter": 100, "passive": 0, "detractor": -100}
 
@@ -144,31 +143,40 @@ class SurveyUserInput(models.Model):
     def _care_alert_unhappy(self):
         """A detractor or an unhappy CSAT: an activity for the customer's
         representative, due by the next working day."""
-        kinds = dict(CARE_KINDS)
         for answer in self.filtered(lambda a: a._care_is_unhappy()):
             customer = answer.care_partner_id
-            representative = customer.care_user_id or customer.user_id
-            reason = (
-                self.env._("Detractor")
-                if answer.care_nps_class
-                else self.env._("Unhappy customer")
-            )
-            label = "NPS" if answer.care_kind == "nps" else "CSAT"
-            summary = f"{reason}: {label} {answer.care_score}"
-            if answer.care_comment:
-                summary = f"{summary} — {answer.care_comment}"
+            user = customer.care_user_id or customer.user_id or self.env.user
             customer.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=answer._care_next_working_day(),
-                summary=summary[:250],
-                note=self.env._(
-                    "%(survey)s (%(kind)s) answered by %(contact)s.",
-                    survey=answer.survey_id.title,
-                    kind=kinds[answer.care_kind],
-                    contact=answer.partner_id.display_name,
-                ),
-                user_id=(representative or self.env.user).id,
+                user_id=user.id,
+                **answer.with_context(lang=user.lang)._care_unhappy_texts(),
             )
+
+    def _care_unhappy_texts(self):
+        """Summary and note of the alert about this answer, in the language of
+        the environment (the representative's: the alert is for them)."""
+        self.ensure_one()
+        _ = self.env._
+        kinds = dict(
+            self.env["survey.survey"]
+            ._fields["care_kind"]
+            ._description_selection(self.env)
+        )
+        reason = _("Detractor") if self.care_nps_class else _("Unhappy customer")
+        label = "NPS" if self.care_kind == "nps" else "CSAT"
+        summary = f"{reason}: {label} {self.care_score}"
+        if self.care_comment:
+            summary = f"{summary} — {self.care_comment}"
+        return {
+            "summary": summary[:250],
+            "note": _(
+                "%(survey)s (%(kind)s) answered by %(contact)s.",
+                survey=self.survey_id.title,
+                kind=kinds[self.care_kind],
+                contact=self.partner_id.display_name,
+            ),
+        }
 
     def _care_next_working_day(self):
         """The next working day of the company's calendar (Mon-Fri without

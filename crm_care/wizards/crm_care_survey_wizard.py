@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.survey_survey import CARE_KINDS
+
 
 class CrmCareSurveyWizard(models.TransientModel):
     """Invite customers by hand to a satisfaction survey (NPS, CSAT, CES)."""
@@ -8,10 +10,15 @@ class CrmCareSurveyWizard(models.TransientModel):
     _name = "crm.care.survey.wizard"
     _description = "Send a Satisfaction Survey"
 
+    care_kind = fields.Selection(CARE_KINDS, string="Measure", default="csat")
     survey_id = fields.Many2one(
         "survey.survey",
         required=True,
+        compute="_compute_survey_id",
+        store=True,
+        readonly=False,
         domain="[('care_kind', '!=', False), ('certification', '=', False)]",
+        help="The company's default survey of the measure (Settings), or another.",
     )
     partner_ids = fields.Many2many("res.partner", string="Customers")
 
@@ -21,6 +28,12 @@ class CrmCareSurveyWizard(models.TransientModel):
         if self.env.context.get("active_model") == "res.partner":
             values["partner_ids"] = [(6, 0, self.env.context.get("active_ids", []))]
         return values
+
+    @api.depends("care_kind")
+    def _compute_survey_id(self):
+        for wizard in self:
+            if wizard.care_kind:
+                wizard.survey_id = self.env.company._get_care_survey(wizard.care_kind)
 
     def action_send(self):
         self.ensure_one()

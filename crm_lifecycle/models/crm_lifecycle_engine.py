@@ -191,7 +191,7 @@ class CrmLifecycleEngine(models.AbstractModel):
             .with_company(company)
             .with_context(lifecycle_today=today, active_test=False)
         )
-        reasons = self._describe_partners(company, list(moves), facts)
+        reasons = self._get_reason_facts(company, list(moves), facts)
         nobody = self.env["res.users"]
         self.env["crm.lifecycle.history"]._record_moves(
             company,
@@ -223,8 +223,13 @@ class CrmLifecycleEngine(models.AbstractModel):
         at_risk = [
             pid for stage, ids in by_stage.items() if stage.is_at_risk for pid in ids
         ]
-        if not self.env.context.get("lifecycle_initial_classification"):
-            self._warn_at_risk(Partner.browse(at_risk), facts, today)
+        # A warning describes the customer on the day it is raised: an
+        # evaluation of a day gone by (a replay of the history) raises none.
+        if (
+            not self.env.context.get("lifecycle_initial_classification")
+            and today == company._get_value_today()
+        ):
+            self._warn_at_risk(Partner.browse(at_risk), reasons)
         back = [
             pid
             for stage, ids in by_stage.items()
@@ -435,9 +440,10 @@ class CrmLifecycleEngine(models.AbstractModel):
     # Reasons and warnings
     # ------------------------------------------------------------------
     @api.model
-    def _describe_partners(self, company, partner_ids, facts):
-        """{partner id: their order facts and P(alive) in words}, for these
-        commercial partners."""
+    def _get_reason_facts(self, company, partner_ids, facts):
+        """{partner id: {REASON_FACTS name: value}}: the order facts of these
+        commercial partners on the day of the evaluation (`facts`, from
+        _get_order_facts) and their P(alive), the reason of their moves."""
         # P(alive) alone: the partner field is computed with all the public
         # figures (a quarter of a first evaluation's time).
         snapshots = (
@@ -447,36 +453,27 @@ class CrmLifecycleEngine(models.AbstractModel):
             .browse(partner_ids)
             ._current_snapshots(["p_alive"])
         )
-        return {
-            pid: self._describe_facts(facts.get(pid), snapshots[pid].get("p_alive"))
-            for pid in partner_ids
-        }
+        reasons = {}
+        for pid in partner_ids:
+            row = facts.get(pid) or {}
+            bought = bool(row.get("last_order_date"))
+            reasons[pid] = {
+                "last_order_date": row.get("last_order_date") or None,
+                "days_since_order": row.get("days_since_order") if bought else None,
+                "order_interval": (row.get("order_interval") or 0.0)
+                if bought
+                else None,
+                "p_alive": snapshots[pid].get("p_alive") or None,
+            }
+        return reasons
 
     @api.model
-    def _describe_facts(self, facts, p_alive):
-        """E.g. "No order for 95 days; usual interval 30 days; P(alive) 0.31"."""
-        _ = self.env._
-        if not facts or not facts["last_order_date"]:
-            parts = [_("No order yet")]
-        else:
-            parts = [_("No order for %(days)s days", days=facts["days_since_order"])]
-            if facts["order_interval"]:
-                parts.append(
-                    _(
-                        "usual interval %(days)s days",
-                        days=round(facts["order_interval"]),
-                    )
-                )
-        if p_alive:
-            probability = format(p_alive, ".2f")
-            parts.append(_("P(alive) %(p_alive)s", p_alive=probability))
-        return "; ".join(parts)
-
-    @api.model
-    def _reason_of(self, rule, facts_text):
+    def _reason_of(self, rule, reason_facts):
+        """The reason of a move by `rule` (none: the first stage), as the
+        history stores it: a code and the facts, put in words when read."""
         if not rule:
-            return self.env._("First evaluation: every customer starts here.")
-        return facts_text
+            return {"reason_code": "first_evaluation"}
+        return {"reason_code": "rule", **reason_facts}
 
     @api.model
     def _get_lifecycle_responsible(self, partners):
@@ -485,36 +482,42 @@ class CrmLifecycleEngine(models.AbstractModel):
         return {p.id: p.user_id for p in partners if p.user_id}
 
     @api.model
-    def _warn_at_risk(self, partners, facts, today):
-        """Schedule an activity saying why, for each customer entering at risk."""
+    def _warn_at_risk(self, partners, reasons):
+        """Schedule an activity saying why, for each customer entering at risk
+        who has no churn warning open, due on the company's day it is raised,
+        in the language of the user warned. `reasons`: {partner id: the facts
+        of their move} (_get_reason_facts)."""
         responsible = self._get_lifecycle_responsible(partners)
         activity_type = self.env.ref(
             "crm_lifecycle.mail_activity_type_churn_warning", raise_if_not_found=False
         )
         if not responsible or not activity_type:
             return
+        company = partners.env.company
+        today = company._get_value_today()
         model_id = self.env["ir.model"]._get_id("res.partner")
-        by_lang = defaultdict(list)
-        for partner in partners.filtered(lambda p: p.id in responsible):
-            by_lang[responsible[partner.id].lang].append(partner.id)
+        warned = set(self._get_open_churn_warnings(partners).mapped("res_id"))
+        History = self.env["crm.lifecycle.history"]
         vals_list = []
-        for lang, ids in by_lang.items():
-            localized = self.with_context(lang=lang)
-            described = localized._describe_partners(partners.env.company, ids, facts)
-            for partner in partners.browse(ids):
-                vals_list.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": partner.id,
-                        "activity_type_id": activity_type.id,
-                        "summary": described[partner.id],
-                        "note": partner.with_context(
-                            lang=lang
-                        ).lifecycle_stage_id.action_note,
-                        "user_id": responsible[partner.id].id,
-                        "date_deadline": today,
-                    }
-                )
+        for partner in partners:
+            user = responsible.get(partner.id)
+            if not user or partner.id in warned:
+                continue
+            # For one person: their language, whoever runs the evaluation.
+            in_lang = partner.with_context(lang=user.lang)
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": History.with_context(lang=user.lang)._render_reason(
+                        "rule", reasons.get(partner.id) or {}
+                    ),
+                    "note": in_lang.lifecycle_stage_id.action_note,
+                    "user_id": user.id,
+                    "date_deadline": today,
+                }
+            )
         # Activities for other users, on customers the evaluating user may not
         # follow: the warning is the system's.
         self.env["mail.activity"].sudo().with_context(
@@ -522,16 +525,14 @@ class CrmLifecycleEngine(models.AbstractModel):
         ).create(vals_list)
 
     @api.model
-    def _close_churn_warnings(self, partners):
-        """The churn warnings still open on these customers, who came back
-        (they left the at-risk stage for a living one), are marked done: a
-        warning is about the customer on the day it was raised."""
+    def _get_open_churn_warnings(self, partners):
+        """The churn warnings still open on these customers."""
         activity_type = self.env.ref(
             "crm_lifecycle.mail_activity_type_churn_warning", raise_if_not_found=False
         )
         if not partners or not activity_type:
-            return
-        warnings = (
+            return self.env["mail.activity"]
+        return (
             self.env["mail.activity"]
             .sudo()
             .search(
@@ -542,6 +543,13 @@ class CrmLifecycleEngine(models.AbstractModel):
                 ]
             )
         )
+
+    @api.model
+    def _close_churn_warnings(self, partners):
+        """The churn warnings still open on these customers, who came back
+        (they left the at-risk stage for a living one), are marked done: a
+        warning is about the customer on the day it was raised."""
+        warnings = self._get_open_churn_warnings(partners)
         # The feedback is read by the warned user, in their language.
         for lang, activities in warnings.grouped(lambda a: a.user_id.lang).items():
             activities.with_context(lang=lang).action_feedback(

@@ -5,6 +5,16 @@ from odoo.tools import SQL
 
 from odoo.addons.crm_value.sql_arrays import unnest_rows
 
+# Why a customer moved: the reason is written from this and the facts of the
+# day of the move, in the language of whoever reads it.
+REASON_CODES = [
+    ("first_evaluation", "First evaluation"),
+    ("rule", "Lifecycle rule"),
+    ("manual", "Moved by hand"),
+]
+# The facts of a move, stored on it: column -> key in the engine's facts.
+REASON_FACTS = ("last_order_date", "days_since_order", "order_interval", "p_alive")
+
 
 class CrmLifecycleHistory(models.Model):
     """One move of a customer from a stage to another, and the stay in the
@@ -32,7 +42,50 @@ class CrmLifecycleHistory(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Moved By", readonly=True, help="Empty for rule moves."
     )
-    reason = fields.Text(readonly=True)
+    reason_code = fields.Selection(
+        REASON_CODES,
+        string="Reason Kind",
+        readonly=True,
+        help="Why the customer moved: the reason is written from it and the "
+        "facts of the day of the move, in the reader's language.",
+    )
+    last_order_date = fields.Date(
+        string="Last Order (at Move)",
+        readonly=True,
+        help="The customer's last purchase as of the day of the move; empty when "
+        "they had bought nothing yet.",
+    )
+    days_since_order = fields.Integer(
+        string="Days Without Order",
+        readonly=True,
+        aggregator="avg",
+        help="Days from the last purchase to the day of the move.",
+    )
+    order_interval = fields.Float(
+        string="Usual Interval (Days)",
+        readonly=True,
+        digits=(16, 1),
+        aggregator="avg",
+        help="The customer's usual days between two orders on the day of the move "
+        "(0 with fewer than two orders).",
+    )
+    p_alive = fields.Float(
+        string="P(alive)",
+        readonly=True,
+        digits=(16, 2),
+        aggregator="avg",
+        help="The probability that the customer still buys (BG/NBD) when they moved.",
+    )
+    reason_note = fields.Text(
+        string="Recorded Reason",
+        readonly=True,
+        help="A reason recorded as text (moves recorded before reasons were "
+        "stored as facts): shown as it was written.",
+    )
+    reason = fields.Text(
+        compute="_compute_reason",
+        help="Why the customer moved, in your language.",
+    )
     date_end = fields.Datetime(
         string="Left On", readonly=True, help="When the customer left the stage."
     )
@@ -63,6 +116,44 @@ class CrmLifecycleHistory(models.Model):
         help="A lost customer came back to a customer stage (挽回).",
     )
 
+    @api.depends("reason_code", "reason_note", *REASON_FACTS)
+    @api.depends_context("lang")
+    def _compute_reason(self):
+        for move in self:
+            move.reason = move._render_reason(
+                move.reason_code,
+                {name: move[name] for name in REASON_FACTS},
+                move.reason_note,
+            )
+
+    @api.model
+    def _render_reason(self, code, facts, note=None):
+        """The reason of a move in the language of the environment, from its
+        code and facts ({REASON_FACTS name: value}); `note`, a reason recorded
+        as text, when there are none. E.g. "No order for 95 days; usual
+        interval 30 days; P(alive) 0.31"."""
+        _ = self.env._
+        if code == "first_evaluation":
+            return _("First evaluation: every customer starts here.")
+        if code == "manual":
+            return _("Moved by hand")
+        if code != "rule":
+            return note or False
+        if not facts.get("last_order_date"):
+            parts = [_("No order yet")]
+        elif not facts.get("days_since_order"):
+            parts = [_("Ordered that day")]
+        else:
+            parts = [_("No order for %(days)s days", days=facts["days_since_order"])]
+        if facts.get("last_order_date") and facts.get("order_interval"):
+            parts.append(
+                _("usual interval %(days)s days", days=round(facts["order_interval"]))
+            )
+        if facts.get("p_alive"):
+            probability = format(facts["p_alive"], ".2f")
+            parts.append(_("P(alive) %(p_alive)s", p_alive=probability))
+        return "; ".join(parts)
+
     @api.depends("stage_from_id", "stage_to_id")
     def _compute_move_kind(self):
         for move in self:
@@ -76,10 +167,28 @@ class CrmLifecycleHistory(models.Model):
         was_lost = stage_from.is_lost
         return stage_to.is_lost and not was_lost, was_lost and not stage_to.is_lost
 
+    @staticmethod
+    def _reason_columns(reason):
+        """[(column, value)] storing a move's reason: its code and facts, or a
+        text."""
+        if not isinstance(reason, dict):
+            return [
+                ("reason_code", None),
+                *((name, None) for name in REASON_FACTS),
+                ("reason_note", reason or None),
+            ]
+        return [
+            ("reason_code", reason.get("reason_code")),
+            *((name, reason.get(name)) for name in REASON_FACTS),
+            ("reason_note", None),
+        ]
+
     @api.model
     def _record_moves(self, company, moves, now):
-        """Store `moves`, {partner id: [(from stage, to stage, rule, user, reason)]}
-        in the order they happened at `now`, and close the stays they end."""
+        """Store `moves`, {partner id: [(from stage, to stage, rule, user,
+        reason)]} in the order they happened at `now`, and close the stays they
+        end. A reason is {"reason_code": code, REASON_FACTS name: value}, the
+        words written when read, or a text kept as it is."""
         if not moves:
             return self
         self.env.flush_all()
@@ -118,7 +227,7 @@ class CrmLifecycleHistory(models.Model):
                     ("stage_to_id", stage_to.id),
                     ("rule_id", rule.id or None),
                     ("user_id", user.id or None),
-                    ("reason", reason or None),
+                    *self._reason_columns(reason),
                     ("next_stage_id", following and following.id),
                     ("is_churn", is_churn),
                     ("is_win_back", is_win_back),

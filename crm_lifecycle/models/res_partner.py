@@ -367,7 +367,7 @@ class ResPartner(models.Model):
                     partner.lifecycle_stage_id,
                     self.env["crm.lifecycle.rule"],
                     self.env.user,
-                    self.env._("Moved by hand"),
+                    {"reason_code": "manual"},
                 )
             ]
             for partner in self

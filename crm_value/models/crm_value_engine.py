@@ -98,6 +98,15 @@ class CrmValueEngine(models.AbstractModel):
                 queue._mark_full_pass_done(company)
 
     @api.model
+    def _queue_company_recompute(self, company):
+        """Queue every customer of `company` for the scheduled recompute and
+        wake it now (a hook: the lifecycle and care add their runs). What a
+        manager's *Recompute now* does, through the nightly run's own path."""
+        self.env["crm.value.queue"]._mark(
+            (pid, company.id) for pid in self._get_all_customers(company)
+        )
+
+    @api.model
     def _on_customers_refreshed(self, company, partner_ids):
         """Hook of the nightly run, called once these customers' figures,
         scores and tiers in `company` are all stored: what depends on them

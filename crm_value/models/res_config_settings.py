@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -32,3 +33,27 @@ class ResConfigSettings(models.TransientModel):
     value_apply_tier_pricelist = fields.Boolean(
         related="company_id.value_apply_tier_pricelist", readonly=False
     )
+
+    def action_value_recompute_now(self):
+        """Recompute the value of every customer of the company now, and what
+        depends on it (lifecycle, care), through the scheduled runs' queues."""
+        if not self.env.user.has_group("crm_value.group_crm_value_manager"):
+            raise AccessError(
+                self.env._("Only Customer Value managers can recompute customer value.")
+            )
+        company = self.company_id or self.env.company
+        # The runs are the system's: a manager need not be allowed to write
+        # the queues and the scheduled actions.
+        self.env["crm.value.engine"].sudo()._queue_company_recompute(company)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "The recompute of %(company)s has started: figures, tiers, "
+                    "lifecycle stages and care follow in a few minutes.",
+                    company=company.name,
+                ),
+            },
+        }
