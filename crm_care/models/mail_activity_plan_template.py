@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools.translate import html_translate
 
 
 class MailActivityPlanTemplate(models.Model):
@@ -7,7 +8,7 @@ class MailActivityPlanTemplate(models.Model):
     # The shipped steps in the user's language (core's are not translated;
     # the columns go back to text when Customer Care is uninstalled).
     summary = fields.Char(translate=True)
-    note = fields.Html(translate=True)
+    note = fields.Html(translate=html_translate)
     responsible_type = fields.Selection(
         selection_add=[("care_representative", "Dedicated representative")],
         ondelete={"care_representative": "set default"},
