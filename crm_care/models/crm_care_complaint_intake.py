@@ -165,7 +165,7 @@ class CrmCareComplaint(models.Model):
                     (complaint.contact_id or complaint.partner_id).ids
                 )
             complaint.message_post(
-                body=self.env._(
+                body=complaint._care_staff_env()._(
                     "The sender confirmed the address %(email)s given on the "
                     "public form.",
                     email=complaint.web_email,
@@ -231,6 +231,14 @@ class CrmCareComplaint(models.Model):
             msg_dict["attachments"] = kept
         return dropped
 
+    def _care_staff_env(self):
+        """The environment of the notes the system posts on this complaint:
+        in the language of its owner (else of the company), not of whoever
+        sent the mail or filled the public form."""
+        self.ensure_one()
+        lang = self.user_id.lang or self.company_id.partner_id.lang
+        return self.with_context(lang=lang).env if lang else self.env
+
     def _note_dropped_attachments(self, dropped):
         """Tell on the complaint which attachments of the mail were not kept."""
         if not dropped:
@@ -238,7 +246,7 @@ class CrmCareComplaint(models.Model):
         limit_mb = self._get_care_param(PARAM_ATTACHMENT_MB)
         for complaint in self:
             complaint.message_post(
-                body=self.env._(
+                body=complaint._care_staff_env()._(
                     "Attachments not kept, larger than the %(limit)s MB allowed: "
                     "%(files)s. Ask the sender for smaller files or another way "
                     "to share them.",

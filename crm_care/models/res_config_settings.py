@@ -25,7 +25,10 @@ class ResConfigSettings(models.TransientModel):
     care_plan_ids = fields.Many2many(
         "mail.activity.plan",
         string="Care Plans in Use",
-        domain="[('care_trigger', '!=', False), ('res_model', '=', 'res.partner')]",
+        # Archived plans too, to turn them back on (the checkboxes list what
+        # the domain finds: naming `active` keeps the archived ones).
+        domain="[('care_trigger', '!=', False), ('res_model', '=', 'res.partner'), "
+        "('active', 'in', [True, False])]",
         context={"active_test": False},
         help="The care plans that start by themselves; the others are archived.",
     )

@@ -16,6 +16,7 @@ class CrmCareSurveyWizard(models.TransientModel):
         required=True,
         compute="_compute_survey_id",
         store=True,
+        precompute=True,
         readonly=False,
         domain="[('care_kind', '!=', False), ('certification', '=', False)]",
         help="The company's default survey of the measure (Settings), or another.",

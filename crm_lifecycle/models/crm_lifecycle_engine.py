@@ -88,9 +88,13 @@ class CrmLifecycleEngine(models.AbstractModel):
             if today is None
             else datetime.combine(today, time(12))
         )
-        today = today or company._get_value_today()
+        current = company._get_value_today()
+        # A warning describes the customer on the day it is raised: an
+        # evaluation of another day (a replay of the history) raises none.
+        warn = not today or today == current
+        today = today or current
         moves, facts = self._plan_moves(company, partner_ids, today, now)
-        return self._apply_moves(company, moves, facts, today, now)
+        return self._apply_moves(company, moves, facts, today, now, warn=warn)
 
     @api.model
     def _plan_moves(self, company, partner_ids, today, now=None):
@@ -172,10 +176,11 @@ class CrmLifecycleEngine(models.AbstractModel):
         return {pid: state for pid, *state in self.env.cr.fetchall()}
 
     @api.model
-    def _apply_moves(self, company, moves, facts, today, now):
+    def _apply_moves(self, company, moves, facts, today, now, warn=True):
         """Store these moves ({partner id: [(from stage id, to stage id,
-        rule)]}): history, one chatter note per customer, warnings for those
-        entering an at-risk stage. Returns {partner id: stage they end in}."""
+        rule)]}): history, one chatter note per customer, warnings (with
+        `warn`) for those entering an at-risk stage. Returns {partner id:
+        stage they end in}."""
         if not moves:
             return {}
         Stage, Rule = self.env["crm.lifecycle.stage"], self.env["crm.lifecycle.rule"]
@@ -223,12 +228,7 @@ class CrmLifecycleEngine(models.AbstractModel):
         at_risk = [
             pid for stage, ids in by_stage.items() if stage.is_at_risk for pid in ids
         ]
-        # A warning describes the customer on the day it is raised: an
-        # evaluation of a day gone by (a replay of the history) raises none.
-        if (
-            not self.env.context.get("lifecycle_initial_classification")
-            and today == company._get_value_today()
-        ):
+        if warn and not self.env.context.get("lifecycle_initial_classification"):
             self._warn_at_risk(Partner.browse(at_risk), reasons)
         back = [
             pid

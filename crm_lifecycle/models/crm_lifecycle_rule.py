@@ -342,11 +342,7 @@ class CrmLifecycleRule(models.Model):
         in the log, and the Customer Value managers once (an activity when
         the rule breaks, not every night)."""
         self.ensure_one()
-        problem = self.env._(
-            "Skipped in %(company)s: %(reason)s",
-            company=company.name,
-            reason=self._describe_domain_error(error),
-        )
+        problem = self._describe_problem(company, error)
         _logger.warning(
             "Lifecycle rule %s (id %s) skipped in company %s: %s",
             self.name,
@@ -364,7 +360,16 @@ class CrmLifecycleRule(models.Model):
             }
         )
         if newly_broken:
-            self._notify_problem(problem)
+            self._notify_problem(company, error)
+
+    def _describe_problem(self, company, error):
+        """Why the rule was skipped in `company`, in the environment's
+        language."""
+        return self.env._(
+            "Skipped in %(company)s: %(reason)s",
+            company=company.name,
+            reason=self._describe_domain_error(error),
+        )
 
     def _clear_problem(self, company):
         """These rules worked in `company`: clear the problem it reported."""
@@ -372,9 +377,10 @@ class CrmLifecycleRule(models.Model):
         if broken:
             broken.sudo().write(self._no_problem())
 
-    def _notify_problem(self, problem):
+    def _notify_problem(self, company, error):
         """An activity on the rule for each Customer Value manager who works
-        in its company (every manager for a rule of every company)."""
+        in its company (every manager for a rule of every company), in the
+        manager's language."""
         self.ensure_one()
         managers = (
             self.env.ref(MANAGER)
@@ -400,8 +406,12 @@ class CrmLifecycleRule(models.Model):
                     "res_model_id": model_id,
                     "res_id": self.id,
                     "activity_type_id": activity_type.id,
-                    "summary": self.env._("Lifecycle rule skipped: fix its condition"),
-                    "note": problem,
+                    "summary": self.with_context(lang=manager.lang).env._(
+                        "Lifecycle rule skipped: fix its condition"
+                    ),
+                    "note": self.with_context(lang=manager.lang)._describe_problem(
+                        company, error
+                    ),
                     "user_id": manager.id,
                     "date_deadline": (
                         self.company_id or self.env.company
