@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import CrmLifecycleCommon
 
@@ -206,3 +207,40 @@ class TestReaderLanguage(CrmLifecycleCommon):
             (english["oldValue"]["value"], english["newValue"]["value"]),
             ("Active Customer", "At Risk"),
         )
+
+    def test_broken_rule_is_reported_to_each_manager_in_their_language(self):
+        managers = {
+            lang: new_test_user(
+                self.env,
+                login=f"lc_manager_{lang}",
+                groups="crm_value.group_crm_value_manager",
+                lang=lang,
+            )
+            for lang in ("zh_CN", "en_US")
+        }
+        self.env.flush_all()
+        # A rule no constraint checked (a restored backup): on a field gone.
+        self.env.cr.execute(
+            """
+            INSERT INTO crm_lifecycle_rule (name, sequence, active, stage_to_id,
+                   domain, recency_condition, recency_threshold, recency_days,
+                   recency_interval_factor)
+            VALUES ('{"en_US": "Gone"}', 1, TRUE, %s, '[(''x_gone'', ''='', 1)]',
+                    'none', 'custom', 0, 0)
+            RETURNING id
+            """,
+            [self.stage_lost.id],
+        )
+        rule = self.env["crm.lifecycle.rule"].browse(self.env.cr.fetchone()[0])
+        customer = self._customer("Any Buyer")
+        with mute_logger("odoo.addons.crm_lifecycle.models.crm_lifecycle_rule"):
+            self._evaluate(customer)
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", rule._name), ("res_id", "=", rule.id)]
+        )
+        chinese = activities.filtered(lambda a: a.user_id == managers["zh_CN"])
+        english = activities.filtered(lambda a: a.user_id == managers["en_US"])
+        self.assertEqual(chinese.summary, "生命周期规则已跳过：请修正其条件")
+        self.assertEqual(english.summary, "Lifecycle rule skipped: fix its condition")
+        self.assertIn("Skipped in", english.note)
+        self.assertNotIn("Skipped in", chinese.note)
