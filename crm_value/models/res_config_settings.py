@@ -41,7 +41,9 @@ class ResConfigSettings(models.TransientModel):
             raise AccessError(
                 self.env._("Only Customer Value managers can recompute customer value.")
             )
-        company = self.company_id or self.env.company
+        # The company the manager works in (checked against theirs), not a
+        # company_id given over RPC.
+        company = self.env.company
         # The runs are the system's: a manager need not be allowed to write
         # the queues and the scheduled actions.
         self.env["crm.value.engine"].sudo()._queue_company_recompute(company)
