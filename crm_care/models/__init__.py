@@ -19,3 +19,4 @@ from . import survey_survey
 from . import survey_user_input
 from . import crm_value_engine
 from . import crm_care_demo
+from . import crm_value_dashboard

@@ -10,3 +10,4 @@ from . import res_partner
 from . import sale_order
 from . import crm_lead
 from . import crm_value_engine
+from . import crm_value_dashboard

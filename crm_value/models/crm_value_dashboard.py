@@ -84,10 +84,10 @@ class CrmValueDashboard(models.AbstractModel):
     # Links: each figure opens the list of what it counts
     # ------------------------------------------------------------------
     @api.model
-    def _dashboard_action(self, xmlid, name, domain, context=None):
-        """The window action `xmlid` showing exactly `domain`: its own domain
-        and default filters are replaced, so the list holds what the tile
-        counted."""
+    def _dashboard_action(self, xmlid, name, domain, view_type=None, context=None):
+        """The window action `xmlid` showing exactly `domain`, opened on
+        `view_type` (default: its first view): its own domain and default
+        filters are replaced, so the list holds what the tile counted."""
         cache = self.env.cr.cache.setdefault("crm_value_dashboard_actions", {})
         key = (self.env.uid, self.env.lang, xmlid)
         if key not in cache:
@@ -95,18 +95,18 @@ class CrmValueDashboard(models.AbstractModel):
         action = dict(cache[key])
         action.update(name=name, domain=domain, context=context or {})
         action.pop("id", None)  # a new action, not the stored one
+        if view_type:
+            views = [view for view in action["views"] if view[1] != view_type]
+            first = [view for view in action["views"] if view[1] == view_type]
+            action["views"] = (first or [(False, view_type)]) + views
         return action
 
     @api.model
-    def _dashboard_snapshot_action(self, name, domain, view_type="list"):
-        """The value snapshots matching `domain`, as a list (or pivot)."""
-        action = self._dashboard_action(
-            "crm_value.crm_value_snapshot_action", name, domain
+    def _dashboard_snapshot_action(self, name, domain):
+        """The value snapshots matching `domain`, as a list."""
+        return self._dashboard_action(
+            "crm_value.crm_value_snapshot_action", name, domain, "list"
         )
-        modes = ["list", "pivot", "graph"]
-        modes.remove(view_type)
-        action["views"] = [(False, mode) for mode in (view_type, *modes)]
-        return action
 
     @api.model
     def _dashboard_current_domain(self, company):
@@ -276,6 +276,7 @@ class CrmValueDashboard(models.AbstractModel):
                 "crm_value.crm_value_snapshot_action_pareto",
                 self.env._("Profitable customers"),
                 domain,
+                "list",
             ),
         }
 
