@@ -30,12 +30,18 @@ class CrmValueDashboard(models.AbstractModel):
     def _get_dashboard_satisfaction(self, company, date_from, date_to):
         """NPS (average of the answers' NPS value, -100 to 100) and CSAT
         (average score, 1-5) per month, from the completed survey answers of
-        the company's customers: the Customer Satisfaction analysis."""
+        the company's customers (those with a value snapshot in it): the
+        Customer Satisfaction analysis's figures."""
         start, end = self._dashboard_moments(date_from, date_to)
+        customers = (
+            self.env["crm.value.snapshot"]
+            ._search(self._dashboard_current_domain(company))
+            .subselect("partner_id")
+        )
         base = [
             ("state", "=", "done"),
             ("test_entry", "=", False),
-            ("care_partner_id.company_id", "in", [False, company.id]),
+            ("care_partner_id", "in", customers),
             ("end_datetime", ">=", start),
             ("end_datetime", "<", end),
         ]
