@@ -12,6 +12,17 @@ MANAGER = "crm_value.group_crm_value_manager"
 PERIODS = (3, 6, 12)
 # The share of profit the Pareto tile looks for (the 80 of 80/20).
 PARETO_SHARE = 80.0
+# What the web client reads of a window action the dashboard opens.
+ACTION_KEYS = {
+    "type",
+    "res_model",
+    "views",
+    "view_mode",
+    "search_view_id",
+    "target",
+    "limit",
+    "help",
+}
 
 
 class CrmValueDashboard(models.AbstractModel):
@@ -92,9 +103,10 @@ class CrmValueDashboard(models.AbstractModel):
         key = (self.env.uid, self.env.lang, xmlid)
         if key not in cache:
             cache[key] = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action = dict(cache[key])
+        # A new action, not the stored one (no id, path or xml id): what the
+        # web client needs to open it.
+        action = {k: v for k, v in cache[key].items() if k in ACTION_KEYS}
         action.update(name=name, domain=domain, context=context or {})
-        action.pop("id", None)  # a new action, not the stored one
         if view_type:
             views = [view for view in action["views"] if view[1] != view_type]
             first = [view for view in action["views"] if view[1] == view_type]
