@@ -33,6 +33,10 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["crm_care/static/src/dashboard/**/*"],
+        "web.assets_tests": ["crm_care/static/tests/tours/**/*"],
+    },
     "demo": ["demo/crm_care_demo.xml", "demo/crm_care_complaint_demo.xml"],
     "installable": True,
 }

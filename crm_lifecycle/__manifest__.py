@@ -23,6 +23,9 @@
         "report/crm_lifecycle_churn_report_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["crm_lifecycle/static/src/dashboard/**/*"],
+    },
     "demo": ["demo/crm_lifecycle_demo.xml"],
     "uninstall_hook": "uninstall_hook",
     "installable": True,

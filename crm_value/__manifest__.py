@@ -21,8 +21,12 @@
         "views/sale_order_views.xml",
         "views/mail_activity_type_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_value_dashboard_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["crm_value/static/src/dashboard/**/*"],
+    },
     "demo": ["demo/crm_value_demo.xml"],
     "application": True,
     "installable": True,

@@ -87,6 +87,21 @@ ensure_venv() {
         || die "the virtual environment $VENV is broken: remove it and run again"
 }
 
+# Odoo's browser tests (tours) drive a headless Chrome, and skip themselves
+# silently without one: install Debian's chromium when none is found (the
+# names Odoo looks for, odoo/tests/common.py _find_executable).
+ensure_browser() {
+    local name
+    for name in google-chrome chromium chromium-browser google-chrome-stable; do
+        command -v "$name" >/dev/null 2>&1 && return 0
+    done
+    say "installing Debian's chromium for the browser tests"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null \
+        || die "installing chromium failed: the browser tests need Chrome or Chromium"
+    command -v chromium >/dev/null 2>&1 || die "chromium was installed but is not on PATH"
+}
+
 # write_config DB_NAME: the Odoo configuration both commands use.
 write_config() {
     mkdir -p "$RUN_DIR/data"

@@ -10,6 +10,7 @@ DB=${ODOO_TEST_DB:-crm_value_test}
 check_odoo_src
 ensure_postgres
 ensure_venv
+ensure_browser
 write_config "$DB"
 
 say "creating a fresh test database $DB with the three addons"
@@ -36,6 +37,9 @@ write_config "$DB"
 
 say "running the tests"
 cd "$REPO"
-# pytest exits 5 when it collected nothing: that is a failure here too.
-exec "$VENV/bin/pytest" --odoo-config="$ODOO_CONF" --odoo-database="$DB" --odoo-http \
+# pytest exits 5 when it collected nothing: that is a failure here too. A
+# skipped test fails the run (scripts/pytest_no_skip.py): Odoo skips its
+# browser tests, without failing, when it finds no Chrome or no websocket-client.
+PYTHONPATH="$REPO/scripts${PYTHONPATH:+:$PYTHONPATH}" exec "$VENV/bin/pytest" \
+    -p pytest_no_skip --odoo-config="$ODOO_CONF" --odoo-database="$DB" --odoo-http \
     crm_value crm_lifecycle crm_care tests "$@"

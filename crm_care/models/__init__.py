@@ -22,3 +22,4 @@ from . import survey_user_input
 from . import crm_value_engine
 from . import crm_care_demo
 from . import mail_tracking_value
+from . import crm_value_dashboard

@@ -11,3 +11,4 @@ from . import sale_order
 from . import crm_lead
 from . import crm_value_engine
 from . import mail_tracking_value
+from . import crm_value_dashboard
