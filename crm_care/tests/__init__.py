@@ -6,3 +6,4 @@ from . import test_complaint_portal
 from . import test_complaint_intake
 from . import test_care_roles
 from . import test_access_matrix
+from . import test_demo

@@ -3,3 +3,4 @@ from . import test_profit
 from . import test_tiers
 from . import test_scores
 from . import test_sql_arrays
+from . import test_demo
