@@ -82,7 +82,7 @@ class CrmCareDemo(models.AbstractModel):
         today = company._get_value_today()
         replay = self.env["crm.value.demo"]
         surveys = {kind: ref(f"crm_care.survey_{kind}") for kind in ("nps", "csat")}
-        answers = self.env["survey.user_input"]
+        given = []  # the answers of the replay
         events = []
         for key, scores in self.DEMO_ANSWERS.items():
             customer = ref(f"crm_value.{key}")
@@ -91,32 +91,14 @@ class CrmCareDemo(models.AbstractModel):
                     (
                         replay._moment(company, today - timedelta(days=days_ago), 15),
                         lambda survey=surveys[kind], customer=customer, score=score: (
-                            self._answer(survey, customer, score)
+                            given.append(self._answer(survey, customer, score))
                         ),
                     )
                 )
-        for (
-            key,
-            days_ago,
-            category,
-            channel,
-            subject,
-            days,
-            csat,
-        ) in self.DEMO_COMPLAINTS:
-            events += self._complaint_events(
-                ref(f"crm_value.demo_customer_{key}"),
-                today - timedelta(days=days_ago),
-                {
-                    "subject": subject,
-                    "channel": channel,
-                    "category_id": ref(f"crm_care.complaint_category_{category}").id,
-                },
-                days,
-                csat,
-            )
+        for row in self.DEMO_COMPLAINTS:
+            events += self._complaint_events(today, row, given)
         replay._replay(events)
-        answers = answers.search([("care_partner_id", "!=", False)])
+        answers = self.env["survey.user_input"].union(*given)
         self._date_answers_as_given(company, answers)
         # The alerts of unhappy answers given long ago were followed up then.
         old = answers.filtered(
@@ -134,11 +116,20 @@ class CrmCareDemo(models.AbstractModel):
             ]
         ).unlink()
 
-    def _complaint_events(self, customer, day, values, days, csat):
-        """A complaint received on `day`, answered two hours later, resolved after
-        `days` days, closed two days later and rated the day after."""
+    def _complaint_events(self, today, row, given):
+        """The events of a DEMO_COMPLAINTS row: received on its day, answered
+        two hours later, resolved after its days, closed two days later and
+        rated the day after (the answer added to `given`)."""
+        key, days_ago, category, channel, subject, days, csat = row
+        customer = self.env.ref(f"crm_value.demo_customer_{key}")
+        day = today - timedelta(days=days_ago)
+        values = {
+            "subject": subject,
+            "channel": channel,
+            "category_id": self.env.ref(f"crm_care.complaint_category_{category}").id,
+        }
         replay, company = self.env["crm.value.demo"], self.env.company
-        stage = self.env.ref
+        ref = self.env.ref
         found = {}
 
         def receive():
@@ -148,12 +139,14 @@ class CrmCareDemo(models.AbstractModel):
 
         def move(stage_xmlid, **extra):
             found["complaint"].write(
-                dict(extra, stage_id=stage(f"crm_care.{stage_xmlid}").id)
+                dict(extra, stage_id=ref(f"crm_care.{stage_xmlid}").id)
             )
 
         def rate():
             complaint = found["complaint"]
-            self._answer(stage("crm_care.survey_csat"), customer, csat, complaint)
+            given.append(
+                self._answer(ref("crm_care.survey_csat"), customer, csat, complaint)
+            )
             self.env["mail.activity"].search(
                 [
                     ("care_event_id.res_model", "=", complaint._name),

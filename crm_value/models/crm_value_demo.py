@@ -114,37 +114,7 @@ class CrmValueDemo(models.AbstractModel):
             for product, days_ago, quantity, cost in self.DEMO_RECEIPTS
         ]
         invoices = {}  # (customer, days ago): its order's invoice, once made
-        returns = {(key, days): qty for key, days, qty in self.DEMO_RETURNS}
-        for key, orders in self.DEMO_ORDERS.items():
-            customer = ref(f"crm_value.{key}")
-            for days_ago, lines, paid_after in orders:
-                day, order_key = today - timedelta(days=days_ago), (key, days_ago)
-                events.append(
-                    (
-                        self._moment(company, day, 10),
-                        lambda order_key=order_key, customer=customer, lines=lines: (
-                            customers.add(customer.id),
-                            invoices.update({order_key: self._sell(customer, lines)}),
-                        ),
-                    )
-                )
-                paid_on = paid_after is not None and day + timedelta(days=paid_after)
-                if paid_on and paid_on < today:
-                    events.append(
-                        (
-                            self._moment(company, paid_on, 11),
-                            lambda order_key=order_key: self._pay(invoices[order_key]),
-                        )
-                    )
-                if order_key in returns:
-                    events.append(
-                        (
-                            self._moment(company, day + timedelta(days=10), 14),
-                            lambda order_key=order_key: self._return_and_refund(
-                                invoices[order_key], returns[order_key]
-                            ),
-                        )
-                    )
+        events += self._order_events(company, today, customers, invoices)
         teehaus = ref("crm_value.demo_customer_teehaus")
         events += [
             (
@@ -258,6 +228,45 @@ class CrmValueDemo(models.AbstractModel):
     # ------------------------------------------------------------------
     # Events
     # ------------------------------------------------------------------
+    @api.model
+    def _order_events(self, company, today, customers, invoices):
+        """The events of DEMO_ORDERS and DEMO_RETURNS: each order sold on its
+        day (its customer added to `customers`, its invoice to `invoices`),
+        paid, part of it returned."""
+        ref, events = self.env.ref, []
+        returns = {(key, days): qty for key, days, qty in self.DEMO_RETURNS}
+        for key, orders in self.DEMO_ORDERS.items():
+            customer = ref(f"crm_value.{key}")
+            for days_ago, lines, paid_after in orders:
+                day, order_key = today - timedelta(days=days_ago), (key, days_ago)
+                events.append(
+                    (
+                        self._moment(company, day, 10),
+                        lambda order_key=order_key, customer=customer, lines=lines: (
+                            customers.add(customer.id),
+                            invoices.update({order_key: self._sell(customer, lines)}),
+                        ),
+                    )
+                )
+                paid_on = paid_after is not None and day + timedelta(days=paid_after)
+                if paid_on and paid_on < today:
+                    events.append(
+                        (
+                            self._moment(company, paid_on, 11),
+                            lambda order_key=order_key: self._pay(invoices[order_key]),
+                        )
+                    )
+                if order_key in returns:
+                    events.append(
+                        (
+                            self._moment(company, day + timedelta(days=10), 14),
+                            lambda order_key=order_key: self._return_and_refund(
+                                invoices[order_key], returns[order_key]
+                            ),
+                        )
+                    )
+        return events
+
     @api.model
     def _recompute(self, company, partner_ids):
         """The engine's run over these customers, as the nightly one."""
