@@ -8,3 +8,4 @@ from . import test_care_roles
 from . import test_access_matrix
 from . import test_dashboard_tour
 from . import test_dashboard
+from . import test_demo

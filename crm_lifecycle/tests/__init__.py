@@ -5,3 +5,4 @@ from . import test_engine
 from . import test_rule_safety
 from . import test_roles
 from . import test_dashboard
+from . import test_demo

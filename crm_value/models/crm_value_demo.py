@@ -1,47 +1,101 @@
-from datetime import timedelta
+import calendar
+from datetime import date, datetime, time, timedelta
+
+import pytz
 
 from odoo import Command, api, models
+from odoo.tools import SQL
+
+# Months of history the demo replays: the oldest demo order is a little younger.
+HISTORY_MONTHS = 18
 
 
 class CrmValueDemo(models.AbstractModel):
-    """The demo flows XML cannot express: receipts at changing costs, orders
-    confirmed and delivered, a return, invoices, a credit note, a foreign-currency
-    invoice and payments (some late), then a first recompute."""
+    """The demo's last eighteen months, replayed as they would have happened.
+
+    Goods are received, orders confirmed, delivered and invoiced, invoices paid
+    (some late), goods returned and credited, each on its own day with the
+    clock set to that moment (freezegun, as Odoo's own tests set it); and the
+    customer value engine runs at every month-end. The snapshots are the
+    engine's own history, the tier moves month after month are real, and each
+    order keeps the tier its customer had on the day it was confirmed. The
+    other addons' demos replay their part (stages, surveys, complaints) with
+    the same clock (`_replay`)."""
 
     _name = "crm.value.demo"
     _description = "Customer Value Demo Flows"
 
-    # (customer, [(product, quantity, unit price, discount)], days ago, paid after days)
-    # paid after None: still open (late when past due).
-    DEMO_ORDERS = [
-        (
-            "demo_customer_jade",
-            [
-                ("demo_product_oolong", 60, 80.0, 0.0),
-                ("demo_product_training", 2, 600.0, 0.0),
-            ],
-            200,
-            20,
-        ),
-        ("demo_customer_jade", [("demo_product_training", 1, 600.0, 0.0)], 150, 15),
-        ("demo_customer_jade", [("demo_product_training", 1, 600.0, 0.0)], 120, 18),
-        ("demo_customer_jade", [("demo_product_oolong", 40, 80.0, 0.0)], 90, 25),
-        ("demo_customer_jade", [("demo_product_training", 1, 600.0, 0.0)], 60, 12),
-        ("demo_customer_jade", [("demo_product_rice", 50, 45.0, 0.0)], 30, 15),
-        ("demo_customer_jade", [("demo_product_training", 1, 600.0, 0.0)], 8, None),
-        ("demo_customer_westlake", [("demo_product_oolong", 30, 80.0, 5.0)], 150, 30),
-        ("demo_customer_westlake", [("demo_product_training", 1, 600.0, 0.0)], 100, 35),
-        ("demo_customer_westlake", [("demo_product_rice", 40, 45.0, 0.0)], 45, None),
-        ("demo_customer_pearl", [("demo_product_rice", 60, 45.0, 0.0)], 120, 40),
-        ("demo_customer_pearl", [("demo_product_rice", 20, 45.0, 0.0)], 20, None),
-        # A regular who went quiet: three orders, then nothing for eight months.
-        ("demo_customer_panda", [("demo_product_oolong", 5, 80.0, 0.0)], 330, 10),
-        ("demo_customer_panda", [("demo_product_oolong", 5, 80.0, 0.0)], 300, 10),
-        ("demo_customer_panda", [("demo_product_oolong", 5, 80.0, 0.0)], 270, 10),
-        ("demo_customer_panda", [("demo_product_oolong", 8, 80.0, 0.0)], 240, 10),
-        ("demo_customer_garden", [("demo_product_rice", 10, 45.0, 0.0)], 60, 75),
-        ("demo_customer_garden", [("demo_product_training", 1, 600.0, 0.0)], 15, None),
-        ("demo_customer_bargain", [("demo_product_oolong", 20, 80.0, 50.0)], 80, None),
+    # customer: [(days ago, ((product, quantity, discount %), ...), paid after
+    # days)], at the products' list prices. Paid after None, or after today:
+    # still open (late when past due).
+    DEMO_ORDERS = {
+        # A key account growing into the top of the pyramid.
+        "demo_customer_jade": [
+            (520, (("oolong", 20, 0),), 20),
+            (460, (("training", 1, 0),), 15),
+            (400, (("oolong", 30, 0),), 20),
+            (340, (("training", 1, 0),), 18),
+            (280, (("oolong", 40, 0), ("training", 2, 0)), 20),
+            (230, (("training", 1, 0),), 15),
+            (200, (("oolong", 60, 0), ("training", 2, 0)), 20),
+            (150, (("training", 1, 0),), 15),
+            (120, (("training", 1, 0),), 18),
+            (90, (("oolong", 40, 0),), 25),
+            (60, (("training", 1, 0),), 12),
+            (30, (("rice", 50, 0),), 15),
+            (8, (("training", 1, 0),), None),
+        ],
+        # Once the biggest customer, buying less and less.
+        "demo_customer_westlake": [
+            (530, (("oolong", 50, 0),), 30),
+            (480, (("training", 2, 0),), 30),
+            (430, (("oolong", 40, 0),), 35),
+            (380, (("training", 2, 0),), 30),
+            (330, (("oolong", 15, 0),), 30),
+            (250, (("rice", 30, 0),), 35),
+            (150, (("oolong", 15, 5),), 30),
+            (100, (("training", 1, 0),), 35),
+            (45, (("rice", 40, 0),), None),
+        ],
+        # A small buyer growing: bigger orders, then a second product.
+        "demo_customer_pearl": [
+            (450, (("rice", 10, 0),), 40),
+            (300, (("rice", 15, 0),), 40),
+            (200, (("rice", 30, 0),), 40),
+            (120, (("rice", 60, 0),), 40),
+            (75, (("oolong", 30, 0),), 40),
+            (20, (("rice", 20, 0),), None),
+        ],
+        # A regular who went quiet: an order every month or two, then nothing
+        # for eight months.
+        "demo_customer_panda": [
+            *((days, (("oolong", 5, 0),), 10) for days in (500, 450, 400, 360)),
+            *((days, (("oolong", 5, 0),), 10) for days in (330, 300, 270)),
+            (240, (("oolong", 8, 0),), 10),
+        ],
+        # New this season, pays late.
+        "demo_customer_garden": [
+            (110, (("rice", 10, 0),), 60),
+            (60, (("rice", 10, 0),), 75),
+            (15, (("training", 1, 0),), None),
+        ],
+        # Soon buys only at half price, returns part of it, does not pay.
+        "demo_customer_bargain": [
+            (160, (("oolong", 5, 10),), 30),
+            (110, (("oolong", 20, 50),), None),
+            (80, (("oolong", 20, 50),), None),
+        ],
+    }
+    # (customer, days ago of the order, quantity): returned ten days after the
+    # delivery, and credited.
+    DEMO_RETURNS = [("demo_customer_bargain", 80, 5)]
+    # (product, days ago, quantity, unit cost): costs rise over the months.
+    DEMO_RECEIPTS = [
+        ("oolong", 540, 150, 38.0),
+        ("rice", 540, 150, 28.0),
+        ("oolong", 360, 150, 41.0),
+        ("rice", 270, 150, 32.0),
+        ("oolong", 180, 200, 44.0),
     ]
 
     @api.model
@@ -49,58 +103,205 @@ class CrmValueDemo(models.AbstractModel):
         ref = self.env.ref
         company = self.env.company
         today = company._get_value_today()
-        self._receive(ref("crm_value.demo_product_oolong"), [(100, 38.0), (100, 44.0)])
-        self._receive(ref("crm_value.demo_product_rice"), [(120, 28.0), (100, 32.0)])
-        invoices = {}
-        for key, lines, days_ago, paid_after in self.DEMO_ORDERS:
-            date = today - timedelta(days=days_ago)
-            order = self.env["sale.order"].create(
-                {
-                    "partner_id": ref(f"crm_value.{key}").id,
-                    "date_order": date,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": ref(f"crm_value.{product}").id,
-                                "product_uom_qty": quantity,
-                                "price_unit": price,
-                                "discount": discount,
-                            }
-                        )
-                        for product, quantity, price, discount in lines
-                    ],
-                }
+        customers = set()
+        events = [
+            (
+                self._moment(company, today - timedelta(days=days_ago), 8),
+                lambda product=product, quantity=quantity, cost=cost: self._receive(
+                    ref(f"crm_value.demo_product_{product}"), [(quantity, cost)]
+                ),
             )
-            order.action_confirm()
-            order.date_order = date
-            for picking in order.picking_ids:
-                for move in picking.move_ids:
-                    move.write({"quantity": move.product_uom_qty, "picked": True})
-                picking.with_context(skip_backorder=True).button_validate()
-            invoice = order._create_invoices()
-            invoice.write(
-                {
-                    "invoice_date": date,
-                    "invoice_payment_term_id": ref(
-                        "account.account_payment_term_30days"
-                    ).id,
-                }
+            for product, days_ago, quantity, cost in self.DEMO_RECEIPTS
+        ]
+        invoices = {}  # (customer, days ago): its order's invoice, once made
+        events += self._order_events(company, today, customers, invoices)
+        teehaus = ref("crm_value.demo_customer_teehaus")
+        events += [
+            (
+                self._moment(company, today - timedelta(days=50), 10),
+                lambda: (
+                    customers.add(teehaus.id),
+                    invoices.update({"teehaus": self._foreign_invoice(teehaus)}),
+                ),
+            ),
+            (
+                self._moment(company, today - timedelta(days=38), 11),
+                lambda: self._pay(invoices["teehaus"]),
+            ),
+            (
+                self._moment(company, today - timedelta(days=75), 15),
+                lambda: (
+                    ref("crm_value.demo_customer_bargain")
+                    .activity_schedule(
+                        "mail.mail_activity_data_call",
+                        summary="Complaint about late delivery",
+                    )
+                    .action_done()
+                ),
+            ),
+        ]
+        events += [
+            (
+                self._moment(company, day, 20),
+                lambda: self._recompute(company, sorted(customers)),
             )
-            invoice.action_post()
-            if paid_after is not None:
-                self._pay(invoice, date + timedelta(days=paid_after))
-            invoices.setdefault(key, invoice)
-        self._return_and_refund(invoices["demo_customer_bargain"])
-        self._foreign_invoice(
-            ref("crm_value.demo_customer_teehaus"), today - timedelta(days=50)
-        )
-        ref("crm_value.demo_customer_bargain").activity_schedule(
-            "mail.mail_activity_data_call", summary="Complaint about late delivery"
-        ).action_done()
-        customers = self.env["res.partner"].search([("customer_rank", ">", 0)])
+            for day in self._month_ends(today, HISTORY_MONTHS)
+        ]
+        self._replay(events)
         engine = self.env["crm.value.engine"]
-        engine._recompute_partners(company, customers.commercial_partner_id.ids)
+        self._recompute(company, engine._get_all_customers(company))
+
+    # ------------------------------------------------------------------
+    # The clock (used by the other addons' demos too)
+    # ------------------------------------------------------------------
+    @api.model
+    def _replay(self, events):
+        """Run each event, a (moment, function) pair, in order of its moment
+        (a naive UTC datetime) with the clock stopped at that moment, as Odoo's
+        tests freeze it: every date the ORM and the engines take from "now"
+        (order and delivery dates, invoice and payment dates, activities done,
+        snapshots, stage moves, survey answers) is the event's.
+
+        Demo data only: the clock is the process's, frozen until the replay
+        ends (seconds), so install demo data into a database nobody is using
+        (the scripts install it with --stop-after-init)."""
+        from freezegun import freeze_time  # Odoo's tests' dependency
+
+        events = sorted(events, key=lambda event: event[0])
+        if not events:
+            return
+        with freeze_time(events[0][0]) as clock:
+            for moment, function in events:
+                clock.move_to(moment)
+                function()
+            self.env.flush_all()
+
+    @api.model
+    def _moment(self, company, day, hour):
+        """The naive UTC moment of `hour` o'clock on `day` in the company's
+        time zone (the company's day of that moment is `day`)."""
+        local = pytz.timezone(company._get_value_tz()).localize(
+            datetime.combine(day, time(hour))
+        )
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _month_ends(self, today, months):
+        """The last day of each of the `months` months before today's."""
+        ends = []
+        year, month = today.year, today.month
+        for _ in range(months):
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+            ends.append(date(year, month, calendar.monthrange(year, month)[1]))
+        return sorted(ends)
+
+    @api.model
+    def _set_current_snapshots(self, company, day=None):
+        """Demo only: make each customer's newest snapshot up to `day` (default:
+        the newest of all) its current one, so what reads the current value
+        figures (P(alive), scores in the lifecycle rules) reads them as they
+        were on `day`. Customers with no snapshot by then have none."""
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(
+            SQL(
+                "UPDATE crm_value_snapshot SET is_current = FALSE"
+                " WHERE company_id = %s AND is_current",
+                company.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+            UPDATE crm_value_snapshot SET is_current = TRUE WHERE id IN (
+                SELECT DISTINCT ON (partner_id) id FROM crm_value_snapshot
+                 WHERE company_id = %s AND (%s::date IS NULL OR date <= %s::date)
+                 ORDER BY partner_id, date DESC, id DESC)
+            """,
+                company.id,
+                day,
+                day,
+            )
+        )
+        self.env["crm.value.snapshot"].invalidate_model(["is_current"])
+
+    # ------------------------------------------------------------------
+    # Events
+    # ------------------------------------------------------------------
+    @api.model
+    def _order_events(self, company, today, customers, invoices):
+        """The events of DEMO_ORDERS and DEMO_RETURNS: each order sold on its
+        day (its customer added to `customers`, its invoice to `invoices`),
+        paid, part of it returned."""
+        ref, events = self.env.ref, []
+        returns = {(key, days): qty for key, days, qty in self.DEMO_RETURNS}
+        for key, orders in self.DEMO_ORDERS.items():
+            customer = ref(f"crm_value.{key}")
+            for days_ago, lines, paid_after in orders:
+                day, order_key = today - timedelta(days=days_ago), (key, days_ago)
+                events.append(
+                    (
+                        self._moment(company, day, 10),
+                        lambda order_key=order_key, customer=customer, lines=lines: (
+                            customers.add(customer.id),
+                            invoices.update({order_key: self._sell(customer, lines)}),
+                        ),
+                    )
+                )
+                paid_on = paid_after is not None and day + timedelta(days=paid_after)
+                if paid_on and paid_on < today:
+                    events.append(
+                        (
+                            self._moment(company, paid_on, 11),
+                            lambda order_key=order_key: self._pay(invoices[order_key]),
+                        )
+                    )
+                if order_key in returns:
+                    events.append(
+                        (
+                            self._moment(company, day + timedelta(days=10), 14),
+                            lambda order_key=order_key: self._return_and_refund(
+                                invoices[order_key], returns[order_key]
+                            ),
+                        )
+                    )
+        return events
+
+    @api.model
+    def _recompute(self, company, partner_ids):
+        """The engine's run over these customers, as the nightly one."""
+        engine = self.env["crm.value.engine"]
+        engine._recompute_partners(company, partner_ids)
         engine._refresh_company(company)
+
+    def _sell(self, customer, lines):
+        """An order confirmed now, delivered and invoiced the same day: its
+        invoice."""
+        ref = self.env.ref
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": ref(f"crm_value.demo_product_{product}").id,
+                            "product_uom_qty": quantity,
+                            "discount": discount,
+                        }
+                    )
+                    for product, quantity, discount in lines
+                ],
+            }
+        )
+        order.action_confirm()
+        for picking in order.picking_ids:
+            for move in picking.move_ids:
+                move.write({"quantity": move.product_uom_qty, "picked": True})
+            picking.with_context(skip_backorder=True).button_validate()
+        invoice = order._create_invoices()
+        invoice.invoice_payment_term_id = ref("account.account_payment_term_30days")
+        invoice.action_post()
+        return invoice
 
     def _receive(self, product, receipts):
         stock = (
@@ -124,13 +325,13 @@ class CrmValueDemo(models.AbstractModel):
             move.write({"quantity": quantity, "picked": True})
             move._action_done()
 
-    def _pay(self, invoice, date):
+    def _pay(self, invoice):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
-        ).create({"payment_date": date})._create_payments()
+        ).create({})._create_payments()
 
-    def _return_and_refund(self, invoice):
-        """A partial return of the first delivery, credited."""
+    def _return_and_refund(self, invoice, quantity):
+        """A partial return of the invoice's delivery, credited."""
         order = invoice.line_ids.sale_line_ids.order_id
         delivery = order.picking_ids.filtered(lambda p: p.state == "done")[:1]
         wizard = (
@@ -142,18 +343,18 @@ class CrmValueDemo(models.AbstractModel):
             )
             .create({"picking_id": delivery.id})
         )
-        wizard.product_return_moves.quantity = 5
+        wizard.product_return_moves.quantity = quantity
         returned = self.env["stock.picking"].browse(
             wizard.action_create_returns()["res_id"]
         )
         for move in returned.move_ids:
-            move.write({"quantity": 5, "picked": True})
+            move.write({"quantity": quantity, "picked": True})
         returned.button_validate()
         refund = invoice._reverse_moves()
-        refund.invoice_line_ids.quantity = 5
+        refund.invoice_line_ids.quantity = quantity
         refund.action_post()
 
-    def _foreign_invoice(self, customer, date):
+    def _foreign_invoice(self, customer):
         euro = self.env.ref("base.EUR")
         euro.active = True
         invoice = self.env["account.move"].create(
@@ -161,7 +362,6 @@ class CrmValueDemo(models.AbstractModel):
                 "move_type": "out_invoice",
                 "partner_id": customer.id,
                 "currency_id": euro.id,
-                "invoice_date": date,
                 "invoice_line_ids": [
                     Command.create(
                         {
@@ -176,4 +376,4 @@ class CrmValueDemo(models.AbstractModel):
             }
         )
         invoice.action_post()
-        self._pay(invoice, date + timedelta(days=12))
+        return invoice
