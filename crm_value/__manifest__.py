@@ -23,6 +23,9 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["crm_value/static/src/**/*"],
+    },
     "demo": ["demo/crm_value_demo.xml"],
     "application": True,
     "installable": True,

@@ -11,6 +11,7 @@ that a customer meets:
 - ``profit_max``: profit at most ``threshold`` (an amount).
 """
 
+import bisect
 import math
 from collections import namedtuple
 
@@ -132,3 +133,91 @@ def _covers_non_positive(rule):
     return (rule.rule_type == "customer_share" and rule.threshold >= 100) or (
         rule.rule_type == "profit_max" and rule.threshold >= 0
     )
+
+
+class Standing:
+    """Where one customer stands in the ranking, and the tier it would win
+    with another profit while every other customer keeps theirs.
+
+    Built once from all the profits (O(n log n)); each question after is a
+    binary search (O(log n)), so the profit a customer needs to move up is
+    found without re-ranking everyone for each amount tried."""
+
+    def __init__(self, profits, index):
+        self.index = index
+        self.profit = profits[index]
+        self.count = len(profits)
+        # The others in ranking order: the key of _ranking.
+        self._keys = sorted((-p, i) for i, p in enumerate(profits) if i != index)
+        self._positive_above = [0.0]
+        for key, _i in self._keys:
+            self._positive_above.append(self._positive_above[-1] + max(-key, 0))
+
+    def above(self, profit=None):
+        """How many customers rank above this one (with `profit`)."""
+        profit = self.profit if profit is None else profit
+        return bisect.bisect_left(self._keys, (-profit, self.index))
+
+    def rank(self, profit=None):
+        """1 for the customer with the highest profit."""
+        return self.above(profit) + 1
+
+    def share_above(self, profit=None):
+        """% of total positive profit held by the customers above; None when
+        this customer makes no profit (the share rules skip it)."""
+        profit = self.profit if profit is None else profit
+        if profit <= 0:
+            return None
+        return 100.0 * self._positive_above[self.above(profit)] / self._total(profit)
+
+    def share_through(self, profit=None):
+        """% of total positive profit held by the customers above and this one."""
+        profit = self.profit if profit is None else profit
+        if profit <= 0:
+            return None
+        held = self._positive_above[self.above(profit)] + profit
+        return 100.0 * held / self._total(profit)
+
+    def position(self, profit=None):
+        """% of all ranked customers above this one (the customer-share rule)."""
+        return 100.0 * self.above(profit) / self.count
+
+    def tier(self, rules, profit=None):
+        """Index of the tier won (as assign_tiers), None if no rule matches."""
+        profit = self.profit if profit is None else profit
+        share, position = self.share_above(profit), self.position(profit)
+        for index, rule in enumerate(rules):
+            if _matches(rule, profit, share, position):
+                return index
+        return None
+
+    def profit_to_reach(self, rules, target, unit=0.01):
+        """The least extra profit, in steps of `unit` (the currency's), that
+        wins tier `target` or a better one, the others' profits unchanged;
+        None when no profit would (a tier above won only by low profit)."""
+
+        def reaches(steps):
+            won = self.tier(rules, steps * unit)
+            return won is not None and won <= target
+
+        low = math.ceil(round(self.profit / unit, 6))
+        if reaches(low):
+            return 0.0
+        # Enough to rank first and pass every amount rule.
+        ceiling = max(
+            [self.profit, *(-key for key, _i in self._keys[:1])]
+            + [r.threshold for r in rules if r.rule_type == "profit_min"]
+        )
+        high = math.floor(ceiling / unit) + 1
+        if not reaches(high):
+            return None
+        while high - low > 1:  # reaches(high) and not reaches(low)
+            middle = (low + high) // 2
+            if reaches(middle):
+                high = middle
+            else:
+                low = middle
+        return round(high * unit - self.profit, 6)
+
+    def _total(self, profit):
+        return self._positive_above[-1] + max(profit, 0)

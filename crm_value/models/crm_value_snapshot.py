@@ -96,7 +96,9 @@ class CrmValueSnapshot(models.Model):
     )
     tier_move = fields.Selection(TIER_MOVES, readonly=True)
     abc_class = fields.Selection(
-        [("A", "A"), ("B", "B"), ("C", "C")], string="ABC Class", readonly=True
+        [("A", "Class A"), ("B", "Class B"), ("C", "Class C")],
+        string="ABC Class",
+        readonly=True,
     )
 
     # Scores over all the company's current customers (one model fit per run).
