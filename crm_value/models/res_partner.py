@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, Query, split_every
 from odoo.tools.mail import generate_tracking_message_id
 
-from .crm_value_snapshot import QUADRANTS
+from .crm_value_snapshot import QUADRANTS, TIER_MOVES
 
 MANAGER = "crm_value.group_crm_value_manager"
 # How the company rates a customer: internal users only, never the portal.
@@ -28,6 +28,7 @@ PUBLIC_FIGURES = (
     "expected_orders",
     "quadrant",
     "value_score",
+    "tier_move",
 )
 AMOUNT_FIGURES = (
     "revenue",
@@ -223,6 +224,14 @@ class ResPartner(models.Model):
         search=_search_snapshot("value_score"),
         help="0-100: the length of the value vector (economic, functional and "
         "psychological value, each scaled by percentile).",
+    )
+    value_tier_move = fields.Selection(
+        TIER_MOVES,
+        groups=INTERNAL,
+        string="Tier Movement",
+        compute="_compute_value_public",
+        search=_search_snapshot("tier_move"),
+        help="How the customer's tier changed from its previous snapshot.",
     )
     # The customer explained, rendered from the stored facts when read.
     value_tier_reason = fields.Text(
