@@ -1,6 +1,7 @@
 """The customer pyramid's pure ranking (crm_value/analytics/pyramid.py), no Odoo."""
 
 import importlib.util
+import random
 
 import pytest
 from conftest import ROOT
@@ -131,3 +132,22 @@ def test_profit_to_reach_the_tier_above():
     # Checked against the whole ranking redone with the new profit.
     profits = [90, 60 + 30.01, 30, 20, 10]
     assert pyramid.assign_tiers(profits, shares)[1] == 0
+
+
+def test_standing_and_profit_to_reach_agree_with_a_full_reranking():
+    rng = random.Random(19)
+    for _case in range(200):
+        profits = [rng.choice([-50, 0, 10, 10, 25, 40, 100, 300]) for _ in range(9)]
+        ranking = pyramid.Ranking(profits)
+        tiers = pyramid.assign_tiers(profits, DEFAULT)
+        for index, won in enumerate(tiers):
+            standing = pyramid.Standing(profits, index, ranking)
+            assert standing.tier(DEFAULT) == won
+            if not won:
+                continue
+            needed = standing.profit_to_reach(DEFAULT, won - 1)
+            moved = [*profits]
+            moved[index] = round(profits[index] + needed, 2)
+            assert pyramid.assign_tiers(moved, DEFAULT)[index] <= won - 1
+            moved[index] = round(profits[index] + needed - 0.01, 2)
+            assert pyramid.assign_tiers(moved, DEFAULT)[index] == won

@@ -135,28 +135,46 @@ def _covers_non_positive(rule):
     )
 
 
+class Ranking:
+    """All the customers in ranking order (the key of _ranking), with the
+    running positive profit: built once, shared by the Standing of each."""
+
+    def __init__(self, profits):
+        self.profits = list(profits)
+        self.keys = sorted((-p, i) for i, p in enumerate(self.profits))
+        self.positive = [0.0]
+        for key, _i in self.keys:
+            self.positive.append(self.positive[-1] + max(-key, 0))
+
+
 class Standing:
     """Where one customer stands in the ranking, and the tier it would win
     with another profit while every other customer keeps theirs.
 
-    Built once from all the profits (O(n log n)); each question after is a
-    binary search (O(log n)), so the profit a customer needs to move up is
-    found without re-ranking everyone for each amount tried."""
+    Each question is a binary search in the shared Ranking (O(log n)), so the
+    profit a customer needs to move up is found without re-ranking everyone
+    for each amount tried."""
 
-    def __init__(self, profits, index):
+    def __init__(self, profits, index, ranking=None):
+        self.ranking = ranking or Ranking(profits)
         self.index = index
-        self.profit = profits[index]
-        self.count = len(profits)
-        # The others in ranking order: the key of _ranking.
-        self._keys = sorted((-p, i) for i, p in enumerate(profits) if i != index)
-        self._positive_above = [0.0]
-        for key, _i in self._keys:
-            self._positive_above.append(self._positive_above[-1] + max(-key, 0))
+        self.profit = self.ranking.profits[index]
+        self.count = len(self.ranking.profits)
+        self._key = (-self.profit, index)
+        self._own_positive = max(self.profit, 0)
+
+    def _others_above(self, profit):
+        """(customers above, their positive profit) if this one had `profit`."""
+        key = (-profit, self.index)
+        position = bisect.bisect_left(self.ranking.keys, key)
+        held = self.ranking.positive[position]
+        if self._key < key:  # this customer's own row is counted above itself
+            return position - 1, held - self._own_positive
+        return position, held
 
     def above(self, profit=None):
         """How many customers rank above this one (with `profit`)."""
-        profit = self.profit if profit is None else profit
-        return bisect.bisect_left(self._keys, (-profit, self.index))
+        return self._others_above(self.profit if profit is None else profit)[0]
 
     def rank(self, profit=None):
         """1 for the customer with the highest profit."""
@@ -168,14 +186,14 @@ class Standing:
         profit = self.profit if profit is None else profit
         if profit <= 0:
             return None
-        return 100.0 * self._positive_above[self.above(profit)] / self._total(profit)
+        return 100.0 * self._others_above(profit)[1] / self._total(profit)
 
     def share_through(self, profit=None):
         """% of total positive profit held by the customers above and this one."""
         profit = self.profit if profit is None else profit
         if profit <= 0:
             return None
-        held = self._positive_above[self.above(profit)] + profit
+        held = self._others_above(profit)[1] + profit
         return 100.0 * held / self._total(profit)
 
     def position(self, profit=None):
@@ -205,7 +223,7 @@ class Standing:
             return 0.0
         # Enough to rank first and pass every amount rule.
         ceiling = max(
-            [self.profit, *(-key for key, _i in self._keys[:1])]
+            [self.profit, -self.ranking.keys[0][0]]
             + [r.threshold for r in rules if r.rule_type == "profit_min"]
         )
         high = math.floor(ceiling / unit) + 1
@@ -220,4 +238,5 @@ class Standing:
         return round(high * unit - self.profit, 6)
 
     def _total(self, profit):
-        return self._positive_above[-1] + max(profit, 0)
+        others = self.ranking.positive[-1] - self._own_positive
+        return others + max(profit, 0)

@@ -4,7 +4,7 @@ from odoo import api, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_amount, formatLang, get_lang
 
-from ..analytics.pyramid import Standing, TierRule
+from ..analytics.pyramid import Ranking, Standing, TierRule
 
 # Snapshots shown in a customer's value history: the last one of each month.
 HISTORY_MONTHS = 12
@@ -48,10 +48,10 @@ class CrmValueStanding(models.AbstractModel):
             )
         )
         rows = self.env.cr.fetchall()
-        profits = [profit or 0.0 for _pid, profit in rows]
+        ranking = Ranking(profit or 0.0 for _pid, profit in rows)
         wanted = set(partner_ids)
         return {
-            pid: Standing(profits, index)
+            pid: Standing(ranking.profits, index, ranking)
             for index, (pid, _profit) in enumerate(rows)
             if pid in wanted
         }
