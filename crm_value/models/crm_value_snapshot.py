@@ -116,12 +116,23 @@ class CrmValueSnapshot(models.Model):
     )
 
     # Scores over all the company's current customers (one model fit per run).
-    rfm_recency = fields.Integer(string="R", readonly=True, help="Recency score, 1-5.")
+    rfm_recency = fields.Integer(
+        string="Recency (R)",
+        readonly=True,
+        aggregator="avg",
+        help="Recency score, 1-5.",
+    )
     rfm_frequency = fields.Integer(
-        string="F", readonly=True, help="Frequency score, 1-5."
+        string="Frequency (F)",
+        readonly=True,
+        aggregator="avg",
+        help="Frequency score, 1-5.",
     )
     rfm_monetary = fields.Integer(
-        string="M", readonly=True, help="Monetary score, 1-5."
+        string="Monetary (M)",
+        readonly=True,
+        aggregator="avg",
+        help="Monetary score, 1-5.",
     )
     rfm_segment_id = fields.Many2one("crm.value.rfm.segment", readonly=True)
     p_alive = fields.Float(
