@@ -215,21 +215,25 @@ class ResPartner(models.Model):
             return _("No confirmed order yet.")
         last = format_date(self.env, self.lifecycle_last_order_date)
         days = self.lifecycle_days_since_order
+        if days <= 0:
+            ago = _("today")
+        elif days == 1:
+            ago = _("yesterday")
+        else:
+            ago = _("%(days)s days ago", days=days)
         if count == 1:
-            return _(
-                "One order, on %(date)s (%(days)s days ago).", date=last, days=days
-            )
+            return _("One order, on %(date)s (%(ago)s).", date=last, ago=ago)
         months = max((today - self.lifecycle_first_order_date).days / DAYS_PER_MONTH, 1)
         interval = self.lifecycle_order_interval
         text = _(
             "%(count)s orders since %(first)s, %(per_month)s a month: usually one "
-            "every %(interval)s days. Last order on %(last)s, %(days)s days ago.",
+            "every %(interval)s days. Last order on %(last)s, %(ago)s.",
             count=count,
             first=format_date(self.env, self.lifecycle_first_order_date),
             per_month=formatLang(self.env, count / months, digits=1),
             interval=formatLang(self.env, interval, digits=0),
             last=last,
-            days=days,
+            ago=ago,
         )
         if interval and days > interval:
             text += " " + _(

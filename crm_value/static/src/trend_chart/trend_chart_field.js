@@ -76,6 +76,7 @@ export class TrendChartField extends Component {
                 pointRadius: 3,
                 names: serie.names,
                 order: serie.kind === "bar" ? 2 : 1,
+                clip: false,
             };
         });
         this.chart = new Chart(this.canvasRef.el, {
