@@ -21,6 +21,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "report/crm_lifecycle_churn_report_views.xml",
+        "report/crm_lifecycle_funnel_report_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -25,7 +25,7 @@
         "views/menus.xml",
     ],
     "assets": {
-        "web.assets_backend": ["crm_value/static/src/dashboard/**/*"],
+        "web.assets_backend": ["crm_value/static/src/**/*"],
     },
     "demo": ["demo/crm_value_demo.xml"],
     "application": True,

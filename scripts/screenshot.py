@@ -1,174 +1,151 @@
-"""Screenshots of a running Odoo in headless Chromium, logged in as a user.
+"""Screenshots of a running Odoo with headless Chromium (DevTools protocol).
 
-    .venv/bin/python scripts/screenshot.py --url http://localhost:8069 \\
-        --path /odoo/customer-value-dashboard --lang en_US --out doc/screenshots/x.png
+    .venv/bin/python scripts/screenshot.py http://127.0.0.1:8069 crm_value \\
+        doc/screenshots/customer_form.png /odoo/customer-value/44 \\
+        --lang en_US --click 'a[name=customer_value]' --scroll '.o_crm_value_trend_chart'
 
-Logs in over JSON-RPC, hands the session cookie to Chromium (DevTools
-protocol, through websocket-client), waits until the page has loaded and
-stopped changing, then saves a PNG of the viewport (default 1280x800).
+Logs in as admin/admin (--login, --password), sets the user's language,
+opens the page, waits until a view is drawn, clicks and scrolls as asked, and
+writes a 1280x800 PNG. Needs Debian's `chromium` and `websocket-client`.
 """
 
 import argparse
 import base64
 import json
-import shutil
 import subprocess
 import tempfile
 import time
 import urllib.request
-from http.cookiejar import CookieJar
-from pathlib import Path
 
 import websocket
 
-BROWSERS = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
+READY = (
+    "!!document.querySelector('.o_form_view .o_form_sheet, .o_list_renderer, "
+    ".o_pivot, .o_graph_renderer, .o_kanban_renderer')"
+)
 
 
-def login(url, database, user, password):
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    payload = {
-        "jsonrpc": "2.0",
-        "params": {"db": database, "login": user, "password": password},
-    }
-    request = urllib.request.Request(
-        f"{url}/web/session/authenticate",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    answer = json.load(opener.open(request))
-    if answer.get("error"):
-        raise SystemExit(f"login failed: {answer['error']['data']['message']}")
-    return {cookie.name: cookie.value for cookie in jar}["session_id"], opener
-
-
-def set_language(url, opener, lang):
-    payload = {
-        "jsonrpc": "2.0",
-        "params": {
-            "model": "res.users",
-            "method": "write",
-            "args": [[2], {"lang": lang}],
-            "kwargs": {},
-        },
-    }
-    request = urllib.request.Request(
-        f"{url}/web/dataset/call_kw/res.users/write",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    answer = json.load(opener.open(request))
-    if answer.get("error"):
-        raise SystemExit(
-            f"could not switch to {lang}: {answer['error']['data']['message']}"
-        )
+def rpc(url, params, session=None):
+    headers = {"Content-Type": "application/json"}
+    if session:
+        headers["Cookie"] = f"session_id={session}"
+    body = json.dumps({"jsonrpc": "2.0", "params": params}).encode()
+    request = urllib.request.Request(url, body, headers)
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read()), response.headers.get("Set-Cookie")
 
 
 class Browser:
-    def __init__(self, width, height):
-        binary = next(filter(None, map(shutil.which, BROWSERS)), None)
-        if not binary:
-            raise SystemExit("no Chromium found: apt-get install chromium")
-        self.profile = tempfile.mkdtemp(prefix="screenshot-")
+    def __init__(self, port=9314):
+        self.port = port
         self.process = subprocess.Popen(
             [
-                binary,
+                "chromium",
                 "--headless=new",
                 "--no-sandbox",
                 "--disable-gpu",
                 "--hide-scrollbars",
-                f"--window-size={width},{height}",
-                "--remote-debugging-port=0",
-                f"--user-data-dir={self.profile}",
+                f"--remote-debugging-port={port}",
+                f"--user-data-dir={tempfile.mkdtemp()}",
+                "--window-size=1280,800",
                 "about:blank",
             ],
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        port_file = Path(self.profile, "DevToolsActivePort")
-        for _ in range(100):
-            if port_file.exists() and port_file.read_text().strip():
-                break
-            time.sleep(0.1)
-        port = int(port_file.read_text().split()[0])
-        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json"))
-        page = next(t for t in targets if t["type"] == "page")
-        self.ws = websocket.create_connection(
-            page["webSocketDebuggerUrl"], suppress_origin=True
-        )
-        self.next_id = 0
-        self.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=width,
-            height=height,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
+        self.socket = websocket.create_connection(self._page_url(), timeout=120)
+        self.counter = 0
 
-    def send(self, method, **params):
-        self.next_id += 1
-        self.ws.send(
-            json.dumps({"id": self.next_id, "method": method, "params": params})
+    def _page_url(self):
+        for _attempt in range(100):
+            try:
+                url = f"http://127.0.0.1:{self.port}/json"
+                tabs = json.loads(urllib.request.urlopen(url).read())
+                return next(t for t in tabs if t["type"] == "page")[
+                    "webSocketDebuggerUrl"
+                ]
+            except (OSError, StopIteration):
+                time.sleep(0.2)
+        raise RuntimeError("chromium did not start")
+
+    def call(self, method, **params):
+        self.counter += 1
+        self.socket.send(
+            json.dumps({"id": self.counter, "method": method, "params": params})
         )
         while True:
-            message = json.loads(self.ws.recv())
-            if message.get("id") == self.next_id:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
+            message = json.loads(self.socket.recv())
+            if message.get("id") == self.counter:
                 return message.get("result", {})
 
     def evaluate(self, expression):
-        result = self.send(
-            "Runtime.evaluate", expression=expression, returnByValue=True
-        )
+        result = self.call("Runtime.evaluate", expression=expression)
         return result.get("result", {}).get("value")
 
     def close(self):
-        self.ws.close()
         self.process.terminate()
-        self.process.wait()
-        shutil.rmtree(self.profile, ignore_errors=True)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="http://localhost:8069")
-    parser.add_argument("--database", default="crm_value")
-    parser.add_argument("--user", default="admin")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("base")
+    parser.add_argument("db")
+    parser.add_argument("png")
+    parser.add_argument("path")
+    parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
-    parser.add_argument("--lang", help="switch the user to this language first")
-    parser.add_argument("--path", default="/odoo/customer-value-dashboard")
-    parser.add_argument(
-        "--wait-for", default=".o_crm_value_tile", help="CSS selector to wait for"
-    )
-    parser.add_argument("--width", type=int, default=1280)
-    parser.add_argument("--height", type=int, default=800)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--lang", default="en_US")
+    parser.add_argument("--click", action="append", default=[])
+    parser.add_argument("--scroll")
     args = parser.parse_args()
 
-    session, opener = login(args.url, args.database, args.user, args.password)
-    if args.lang:
-        set_language(args.url, opener, args.lang)
-    browser = Browser(args.width, args.height)
+    result, cookie = rpc(
+        f"{args.base}/web/session/authenticate",
+        {"db": args.db, "login": args.login, "password": args.password},
+    )
+    session = cookie.split(";")[0].split("=", 1)[1]
+    rpc(
+        f"{args.base}/web/dataset/call_kw/res.users/write",
+        {
+            "model": "res.users",
+            "method": "write",
+            "args": [[result["result"]["uid"]], {"lang": args.lang}],
+            "kwargs": {},
+        },
+        session,
+    )
+    browser = Browser()
     try:
-        host = urllib.request.urlparse(args.url).hostname
-        browser.send("Network.enable")
-        browser.send(
+        host = args.base.split("//", 1)[1].split(":")[0]
+        browser.call("Network.enable")
+        browser.call(
             "Network.setCookie", name="session_id", value=session, domain=host, path="/"
         )
-        browser.send("Page.enable")
-        browser.send("Page.navigate", url=args.url + args.path)
-        selector = json.dumps(args.wait_for)
-        for _ in range(120):
-            if browser.evaluate(f"!!document.querySelector({selector})"):
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=1280,
+            height=800,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        browser.call("Page.navigate", url=args.base + args.path)
+        for _second in range(120):
+            time.sleep(1)
+            if browser.evaluate(READY):
                 break
-            time.sleep(0.5)
-        else:
-            raise SystemExit(f"{args.wait_for} never showed on {args.path}")
-        time.sleep(2)  # charts and fonts settle
-        shot = browser.send("Page.captureScreenshot", format="png")
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_bytes(base64.b64decode(shot["data"]))
-        print(f"saved {args.out}")
+        time.sleep(2)
+        for selector in args.click:
+            browser.evaluate(f"document.querySelector({json.dumps(selector)})?.click()")
+            time.sleep(2)
+        if args.scroll:
+            browser.evaluate(
+                f"document.querySelector({json.dumps(args.scroll)})"
+                "?.scrollIntoView({block: 'center'})"
+            )
+            time.sleep(1)
+        data = browser.call("Page.captureScreenshot", format="png")["data"]
+        with open(args.png, "wb") as png:
+            png.write(base64.b64decode(data))
     finally:
         browser.close()
 

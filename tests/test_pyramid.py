@@ -1,6 +1,7 @@
 """The customer pyramid's pure ranking (crm_value/analytics/pyramid.py), no Odoo."""
 
 import importlib.util
+import random
 
 import pytest
 from conftest import ROOT
@@ -90,3 +91,63 @@ def test_sound_rule_set_has_no_problem():
 )
 def test_unsound_rule_sets_are_reported(rules, code, index):
     assert pyramid.RuleProblem(code, index) in pyramid.check_rules(rules)
+
+
+def test_standing_agrees_with_the_ranking():
+    profits = [300, 500, -40, 150, 50, 0, 150]
+    tiers = pyramid.assign_tiers(profits, DEFAULT)
+    for index in range(len(profits)):
+        standing = pyramid.Standing(profits, index)
+        assert standing.tier(DEFAULT) == tiers[index]
+    # 300 is second of 7 behind 500: 500 of 1150 above it, 800 with it.
+    second = pyramid.Standing(profits, 0)
+    assert (second.rank(), second.count) == (2, 7)
+    assert second.share_above() == pytest.approx(100 * 500 / 1150)
+    assert second.share_through() == pytest.approx(100 * 800 / 1150)
+    assert pyramid.Standing(profits, 2).share_above() is None
+
+
+def test_profit_to_reach_the_tier_above():
+    # 200 (Gold: 600 of 1000 above it) reaches Platinum when 600 is less
+    # than half: 600 < 0.5 * (1000 + p) from p = 200.01, still second.
+    assert pyramid.Standing([200, 600, 100, 100], 0).profit_to_reach(
+        DEFAULT, 0
+    ) == pytest.approx(200.01)
+    profits = [300, 500, -40, 150, 50, 0]
+    # 150 (Iron, 80% of 1000 above it) reaches Gold when those above hold
+    # less than 80%: 800 < 0.8 * (850 + p) from p = 150.01.
+    assert pyramid.Standing(profits, 3).profit_to_reach(DEFAULT, 1) == pytest.approx(
+        0.01
+    )
+    # A loss of 40 reaches Iron with any profit: 40.01 more.
+    assert pyramid.Standing(profits, 2).profit_to_reach(DEFAULT, 2) == pytest.approx(
+        40.01
+    )
+    amounts = [Rule("profit_min", 1000), Rule("profit_min", 0), Rule("profit_max", 0)]
+    assert pyramid.Standing([400, 10], 0).profit_to_reach(amounts, 0) == 600
+    shares = [Rule("customer_share", 20), Rule("customer_share", 100)]
+    # The top 20% of 5 customers is the first one: pass 90.
+    standing = pyramid.Standing([90, 60, 30, 20, 10], 1)
+    assert standing.profit_to_reach(shares, 0) == pytest.approx(30.01)
+    # Checked against the whole ranking redone with the new profit.
+    profits = [90, 60 + 30.01, 30, 20, 10]
+    assert pyramid.assign_tiers(profits, shares)[1] == 0
+
+
+def test_standing_and_profit_to_reach_agree_with_a_full_reranking():
+    rng = random.Random(19)
+    for _case in range(200):
+        profits = [rng.choice([-50, 0, 10, 10, 25, 40, 100, 300]) for _ in range(9)]
+        ranking = pyramid.Ranking(profits)
+        tiers = pyramid.assign_tiers(profits, DEFAULT)
+        for index, won in enumerate(tiers):
+            standing = pyramid.Standing(profits, index, ranking)
+            assert standing.tier(DEFAULT) == won
+            if not won:
+                continue
+            needed = standing.profit_to_reach(DEFAULT, won - 1)
+            moved = [*profits]
+            moved[index] = round(profits[index] + needed, 2)
+            assert pyramid.assign_tiers(moved, DEFAULT)[index] <= won - 1
+            moved[index] = round(profits[index] + needed - 0.01, 2)
+            assert pyramid.assign_tiers(moved, DEFAULT)[index] == won

@@ -1,7 +1,12 @@
 from collections import defaultdict
 
+from babel.dates import format_skeleton
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.misc import get_lang
+
+from odoo.addons.crm_value.models.crm_value_standing import HISTORY_MONTHS
 
 MANAGER = "crm_value.group_crm_value_manager"
 # Who looks after a customer: chosen by a manager, or by the customer's own
@@ -95,6 +100,13 @@ class ResPartner(models.Model):
         groups=INTERNAL,
     )
 
+    care_satisfaction_chart = fields.Json(
+        string="Satisfaction History",
+        compute="_compute_care_satisfaction_chart",
+        help="The customer's average NPS (0-10) and CSAT (1-5) score per month "
+        "over the last 12 months with an answer.",
+        groups=INTERNAL,
+    )
     care_complaint_ids = fields.One2many(
         "crm.care.complaint",
         "partner_id",
@@ -265,6 +277,59 @@ class ResPartner(models.Model):
             csat_answer = last_csat.get(partner.id)
             partner.care_csat_last = csat_answer.care_score if csat_answer else 0
             partner.care_csat_avg = csat.get(partner.id, 0.0)
+
+    @api.depends_context("lang", "tz")
+    def _compute_care_satisfaction_chart(self):
+        """One read of the months' average scores for all the partners. The
+        scores are the customer's own figures shown on the form (care_nps…):
+        read without the survey rights a Customer Value user may lack."""
+        rows = (
+            self.env["survey.user_input"]
+            .sudo()
+            ._read_group(
+                [
+                    ("care_partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "=", "done"),
+                    ("test_entry", "=", False),
+                    ("care_kind", "in", ("nps", "csat")),
+                    ("care_score", ">", 0),
+                ],
+                ["care_partner_id", "end_datetime:month", "care_kind"],
+                ["care_score:avg"],
+                order="end_datetime:month",
+            )
+        )
+        by_partner = defaultdict(lambda: defaultdict(dict))
+        for partner, month, kind, score in rows:
+            by_partner[partner.id][month][kind] = round(score, 1)
+        locale = get_lang(self.env).code
+        for partner in self:
+            months = by_partner.get(partner.commercial_partner_id.id)
+            if not months:
+                partner.care_satisfaction_chart = False
+                continue
+            shown = sorted(months)[-HISTORY_MONTHS:]
+            partner.care_satisfaction_chart = {
+                "labels": [format_skeleton("yMMM", m, locale=locale) for m in shown],
+                "series": [
+                    {
+                        "label": self.env._("NPS score (0-10)"),
+                        "kind": "line",
+                        "axis": "nps",
+                        "min": 0,
+                        "max": 10,
+                        "data": [months[m].get("nps") for m in shown],
+                    },
+                    {
+                        "label": self.env._("CSAT (1-5)"),
+                        "kind": "line",
+                        "axis": "csat",
+                        "min": 1,
+                        "max": 5,
+                        "data": [months[m].get("csat") for m in shown],
+                    },
+                ],
+            }
 
     # ------------------------------------------------------------------
     # Who may hand a customer to a representative

@@ -1,6 +1,7 @@
 from . import test_install
 from . import test_care_plans
 from . import test_surveys
+from . import test_satisfaction_history
 from . import test_complaints
 from . import test_complaint_portal
 from . import test_complaint_intake

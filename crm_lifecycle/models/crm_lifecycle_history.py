@@ -116,6 +116,15 @@ class CrmLifecycleHistory(models.Model):
         help="A lost customer came back to a customer stage (挽回).",
     )
 
+    conversion_percent = fields.Float(
+        string="Conversion (%)",
+        compute="_compute_conversion_percent",
+        aggregator="sum",
+        digits=(16, 1),
+        help="In a report grouped by next stage: the share of the stays in the "
+        "same group (stage, month…) that went on to that next stage.",
+    )
+
     @api.depends("reason_code", "reason_note", *REASON_FACTS)
     @api.depends_context("lang")
     def _compute_reason(self):
@@ -264,3 +273,53 @@ class CrmLifecycleHistory(models.Model):
         for name in ("is_churn", "is_win_back"):  # inserted with the moves
             self.env.remove_to_compute(self._fields[name], history)
         return history
+
+    # ------------------------------------------------------------------
+    # Conversion between stages, as percentages in reports
+    # ------------------------------------------------------------------
+    def _compute_conversion_percent(self):
+        for stay in self:
+            stay.conversion_percent = 100.0 if stay.next_stage_id else 0.0
+
+    def _read_group_select(self, aggregate_spec, query):
+        # Filled by read_group from the groups' counts (below).
+        if aggregate_spec.split(":")[0] == "conversion_percent":
+            return SQL("NULL::float")
+        return super()._read_group_select(aggregate_spec, query)
+
+    @api.model
+    def read_group(
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        """Conversion (%) of each group: its stays out of those of the same
+        group without the next stage, e.g. the share of the customers who
+        left *new* for *active*, counted in the database."""
+        groups = super().read_group(
+            domain, fields, groupby, offset, limit, orderby, lazy
+        )
+        if not any(spec.split(":")[0] == "conversion_percent" for spec in fields):
+            return groups
+        groupby = [groupby] if isinstance(groupby, str) else list(groupby)
+        if lazy:
+            groupby = groupby[:1]
+        outer = [spec for spec in groupby if spec.split(":")[0] != "next_stage_id"]
+
+        def count(group):
+            if "__count" in group:
+                return group["__count"]
+            return group.get(f"{groupby[0]}_count", 0) if groupby else 0
+
+        def key(group):
+            return tuple(str(group.get(spec)) for spec in outer)
+
+        if outer == groupby:
+            totals = {key(group): count(group) for group in groups}
+        else:
+            totals = {
+                key(group): count(group)
+                for group in super().read_group(domain, [], outer, lazy=False)
+            }
+        for group in groups:
+            total = totals.get(key(group))
+            group["conversion_percent"] = 100.0 * count(group) / total if total else 0.0
+        return groups

@@ -3,6 +3,7 @@ import operator as py_operator
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.crm_value.sql_arrays import array_literal
 
@@ -25,6 +26,8 @@ FACTS = {
     "lifecycle_open_lead_count": ("crm", "open_lead_count", "number"),
     "lifecycle_open_opportunity_count": ("crm", "open_opportunity_count", "number"),
 }
+# Average days in a month, for orders per month.
+DAYS_PER_MONTH = 365.25 / 12
 SQL_OPERATORS = {
     "=": ("=", py_operator.eq),
     "!=": ("<>", py_operator.ne),
@@ -132,6 +135,13 @@ class ResPartner(models.Model):
         search=_search_fact("lifecycle_days_since_order"),
         groups=INTERNAL,
     )
+    lifecycle_cadence = fields.Text(
+        string="Order Cadence",
+        compute="_compute_lifecycle_cadence",
+        help="The customer's orders per month, usual interval and last order, "
+        "in words, from the facts above.",
+        groups=INTERNAL,
+    )
     lifecycle_open_lead_count = fields.Integer(
         string="Open Leads",
         compute="_compute_lifecycle_facts",
@@ -190,6 +200,47 @@ class ResPartner(models.Model):
                 row = rows[kind].get(partner.commercial_partner_id.id, {})
                 value = row.get(column)
                 partner[name] = (value or False) if field_kind == "date" else value or 0
+
+    @api.depends_context("company", "lifecycle_today", "lang")
+    def _compute_lifecycle_cadence(self):
+        today = self._lifecycle_today()
+        for partner in self:
+            partner.lifecycle_cadence = partner._describe_cadence(today)
+
+    def _describe_cadence(self, today):
+        """The order cadence in the reader's language, from the live facts."""
+        _ = self.env._
+        count = self.lifecycle_order_count
+        if not count:
+            return _("No confirmed order yet.")
+        last = format_date(self.env, self.lifecycle_last_order_date)
+        days = self.lifecycle_days_since_order
+        if days <= 0:
+            ago = _("today")
+        elif days == 1:
+            ago = _("yesterday")
+        else:
+            ago = _("%(days)s days ago", days=days)
+        if count == 1:
+            return _("One order, on %(date)s (%(ago)s).", date=last, ago=ago)
+        months = max((today - self.lifecycle_first_order_date).days / DAYS_PER_MONTH, 1)
+        interval = self.lifecycle_order_interval
+        text = _(
+            "%(count)s orders since %(first)s, %(per_month)s a month: usually one "
+            "every %(interval)s days. Last order on %(last)s, %(ago)s.",
+            count=count,
+            first=format_date(self.env, self.lifecycle_first_order_date),
+            per_month=formatLang(self.env, count / months, digits=1),
+            interval=formatLang(self.env, interval, digits=0),
+            last=last,
+            ago=ago,
+        )
+        if interval and days > interval:
+            text += " " + _(
+                "That is %(ratio)s times the usual interval.",
+                ratio=formatLang(self.env, days / interval, digits=1),
+            )
+        return text
 
     def _search_lifecycle_fact(self, name, operator, value):
         """Partners (and their contacts) whose live fact `name` matches. A partner

@@ -1,1 +1,2 @@
 from . import crm_lifecycle_churn_report
+from . import crm_lifecycle_funnel_report

@@ -14,17 +14,22 @@ class CrmLifecycleChurnReport(models.Model):
 
     month = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
+    # Stock figures (how many on a day) are averaged over the months of a
+    # group, never added up: a quarter does not start with three months'
+    # customers.
     customer_count = fields.Integer(
         string="Customers at Start",
         readonly=True,
-        aggregator="sum",
-        help="Customers in a customer stage (not lost) on the first of the month.",
+        aggregator="avg",
+        help="Customers in a customer stage (not lost) on the first of the "
+        "month; over several months, their average.",
     )
     lost_count = fields.Integer(
         string="Lost at Start",
         readonly=True,
-        aggregator="sum",
-        help="Customers in a lost stage on the first of the month.",
+        aggregator="avg",
+        help="Customers in a lost stage on the first of the month; over several "
+        "months, their average.",
     )
     churned_count = fields.Integer(
         string="Churned",

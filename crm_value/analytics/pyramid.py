@@ -11,6 +11,7 @@ that a customer meets:
 - ``profit_max``: profit at most ``threshold`` (an amount).
 """
 
+import bisect
 import math
 from collections import namedtuple
 
@@ -132,3 +133,110 @@ def _covers_non_positive(rule):
     return (rule.rule_type == "customer_share" and rule.threshold >= 100) or (
         rule.rule_type == "profit_max" and rule.threshold >= 0
     )
+
+
+class Ranking:
+    """All the customers in ranking order (the key of _ranking), with the
+    running positive profit: built once, shared by the Standing of each."""
+
+    def __init__(self, profits):
+        self.profits = list(profits)
+        self.keys = sorted((-p, i) for i, p in enumerate(self.profits))
+        self.positive = [0.0]
+        for key, _i in self.keys:
+            self.positive.append(self.positive[-1] + max(-key, 0))
+
+
+class Standing:
+    """Where one customer stands in the ranking, and the tier it would win
+    with another profit while every other customer keeps theirs.
+
+    Each question is a binary search in the shared Ranking (O(log n)), so the
+    profit a customer needs to move up is found without re-ranking everyone
+    for each amount tried."""
+
+    def __init__(self, profits, index, ranking=None):
+        self.ranking = ranking or Ranking(profits)
+        self.index = index
+        self.profit = self.ranking.profits[index]
+        self.count = len(self.ranking.profits)
+        self._key = (-self.profit, index)
+        self._own_positive = max(self.profit, 0)
+
+    def _others_above(self, profit):
+        """(customers above, their positive profit) if this one had `profit`."""
+        key = (-profit, self.index)
+        position = bisect.bisect_left(self.ranking.keys, key)
+        held = self.ranking.positive[position]
+        if self._key < key:  # this customer's own row is counted above itself
+            return position - 1, held - self._own_positive
+        return position, held
+
+    def above(self, profit=None):
+        """How many customers rank above this one (with `profit`)."""
+        return self._others_above(self.profit if profit is None else profit)[0]
+
+    def rank(self, profit=None):
+        """1 for the customer with the highest profit."""
+        return self.above(profit) + 1
+
+    def share_above(self, profit=None):
+        """% of total positive profit held by the customers above; None when
+        this customer makes no profit (the share rules skip it)."""
+        profit = self.profit if profit is None else profit
+        if profit <= 0:
+            return None
+        return 100.0 * self._others_above(profit)[1] / self._total(profit)
+
+    def share_through(self, profit=None):
+        """% of total positive profit held by the customers above and this one."""
+        profit = self.profit if profit is None else profit
+        if profit <= 0:
+            return None
+        held = self._others_above(profit)[1] + profit
+        return 100.0 * held / self._total(profit)
+
+    def position(self, profit=None):
+        """% of all ranked customers above this one (the customer-share rule)."""
+        return 100.0 * self.above(profit) / self.count
+
+    def tier(self, rules, profit=None):
+        """Index of the tier won (as assign_tiers), None if no rule matches."""
+        profit = self.profit if profit is None else profit
+        share, position = self.share_above(profit), self.position(profit)
+        for index, rule in enumerate(rules):
+            if _matches(rule, profit, share, position):
+                return index
+        return None
+
+    def profit_to_reach(self, rules, target, unit=0.01):
+        """The least extra profit, in steps of `unit` (the currency's), that
+        wins tier `target` or a better one, the others' profits unchanged;
+        None when no profit would (a tier above won only by low profit)."""
+
+        def reaches(steps):
+            won = self.tier(rules, steps * unit)
+            return won is not None and won <= target
+
+        low = math.ceil(round(self.profit / unit, 6))
+        if reaches(low):
+            return 0.0
+        # Enough to rank first and pass every amount rule.
+        ceiling = max(
+            [self.profit, -self.ranking.keys[0][0]]
+            + [r.threshold for r in rules if r.rule_type == "profit_min"]
+        )
+        high = math.floor(ceiling / unit) + 1
+        if not reaches(high):
+            return None
+        while high - low > 1:  # reaches(high) and not reaches(low)
+            middle = (low + high) // 2
+            if reaches(middle):
+                high = middle
+            else:
+                low = middle
+        return round(high * unit - self.profit, 6)
+
+    def _total(self, profit):
+        others = self.ranking.positive[-1] - self._own_positive
+        return others + max(profit, 0)

@@ -14,6 +14,20 @@ TIER_MOVES = [
 
 ONE_CURRENT_INDEX = "crm_value_snapshot_one_current_uniq"
 
+# clv_decile as labels, lowest first ("01".."10" sort as the deciles do).
+CLV_DECILES = [
+    ("01", "Decile 1 (bottom 10%)"),
+    ("02", "Decile 2 (top 80-90%)"),
+    ("03", "Decile 3 (top 70-80%)"),
+    ("04", "Decile 4 (top 60-70%)"),
+    ("05", "Decile 5 (top 50-60%)"),
+    ("06", "Decile 6 (top 40-50%)"),
+    ("07", "Decile 7 (top 30-40%)"),
+    ("08", "Decile 8 (top 20-30%)"),
+    ("09", "Decile 9 (top 10-20%)"),
+    ("10", "Decile 10 (top 10%)"),
+]
+
 QUADRANTS = [
     ("strategic", "Strategic: high value, high potential"),
     ("maintain", "Maintain: high value, low potential"),
@@ -96,16 +110,29 @@ class CrmValueSnapshot(models.Model):
     )
     tier_move = fields.Selection(TIER_MOVES, readonly=True)
     abc_class = fields.Selection(
-        [("A", "A"), ("B", "B"), ("C", "C")], string="ABC Class", readonly=True
+        [("A", "Class A"), ("B", "Class B"), ("C", "Class C")],
+        string="ABC Class",
+        readonly=True,
     )
 
     # Scores over all the company's current customers (one model fit per run).
-    rfm_recency = fields.Integer(string="R", readonly=True, help="Recency score, 1-5.")
+    rfm_recency = fields.Integer(
+        string="Recency (R)",
+        readonly=True,
+        aggregator="avg",
+        help="Recency score, 1-5.",
+    )
     rfm_frequency = fields.Integer(
-        string="F", readonly=True, help="Frequency score, 1-5."
+        string="Frequency (F)",
+        readonly=True,
+        aggregator="avg",
+        help="Frequency score, 1-5.",
     )
     rfm_monetary = fields.Integer(
-        string="M", readonly=True, help="Monetary score, 1-5."
+        string="Monetary (M)",
+        readonly=True,
+        aggregator="avg",
+        help="Monetary score, 1-5.",
     )
     rfm_segment_id = fields.Many2one("crm.value.rfm.segment", readonly=True)
     p_alive = fields.Float(
@@ -136,6 +163,13 @@ class CrmValueSnapshot(models.Model):
         aggregator=None,
         help="10: the tenth of customers with the highest lifetime value.",
     )
+    clv_decile_label = fields.Selection(
+        CLV_DECILES,
+        string="Lifetime Value Decile",
+        compute="_compute_clv_decile_label",
+        help="The tenth of the company's customers by lifetime value this "
+        "customer is in, from the bottom tenth (1) to the top tenth (10).",
+    )
     quadrant = fields.Selection(QUADRANTS, string="Value Matrix", readonly=True)
     value_economic = fields.Float(
         string="Economic Value", readonly=True, digits=(16, 2)
@@ -155,6 +189,18 @@ class CrmValueSnapshot(models.Model):
             "One snapshot per customer, company and day.",
         ),
     ]
+
+    def _compute_clv_decile_label(self):
+        for snapshot in self:
+            decile = snapshot.clv_decile
+            snapshot.clv_decile_label = f"{decile:02d}" if decile else False
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # The decile's label groups, sorts and filters as the decile.
+        if fname == "clv_decile_label":
+            decile = super()._field_to_sql(alias, "clv_decile", query, flush)
+            return SQL("lpad(NULLIF(%s, 0)::text, 2, '0')", decile)
+        return super()._field_to_sql(alias, fname, query, flush)
 
     def init(self):
         """One current snapshot per customer and company, enforced by the

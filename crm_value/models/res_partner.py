@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, Query, split_every
 from odoo.tools.mail import generate_tracking_message_id
 
-from .crm_value_snapshot import QUADRANTS
+from .crm_value_snapshot import QUADRANTS, TIER_MOVES
 
 MANAGER = "crm_value.group_crm_value_manager"
 # How the company rates a customer: internal users only, never the portal.
@@ -28,6 +28,7 @@ PUBLIC_FIGURES = (
     "expected_orders",
     "quadrant",
     "value_score",
+    "tier_move",
 )
 AMOUNT_FIGURES = (
     "revenue",
@@ -51,6 +52,12 @@ AMOUNT_FIGURES = (
 
 def _partner_field(column):
     return column if column.startswith("value_") else f"value_{column}"
+
+
+# {partner field: snapshot column} of the figures read from the current snapshot.
+SNAPSHOT_COLUMN_OF = {
+    _partner_field(column): column for column in (*PUBLIC_FIGURES, *AMOUNT_FIGURES)
+}
 
 
 def _search_snapshot(column):
@@ -85,7 +92,7 @@ class ResPartner(models.Model):
         help="Keep the tier set by hand: the nightly recompute leaves it alone.",
     )
     value_abc_class = fields.Selection(
-        [("A", "A"), ("B", "B"), ("C", "C")],
+        [("A", "Class A"), ("B", "Class B"), ("C", "Class C")],
         groups=INTERNAL,
         string="ABC Class",
         company_dependent=True,
@@ -140,6 +147,7 @@ class ResPartner(models.Model):
         search=_search_snapshot("last_sale_date"),
     )
     value_avg_days_to_pay = fields.Float(
+        aggregator="avg",
         groups=INTERNAL,
         string="Average Days to Pay",
         compute="_compute_value_public",
@@ -152,6 +160,7 @@ class ResPartner(models.Model):
         compute="_compute_value_public", groups=INTERNAL
     )
     value_rfm_recency = fields.Integer(
+        aggregator=None,
         groups=INTERNAL,
         string="RFM Recency",
         compute="_compute_value_public",
@@ -159,6 +168,7 @@ class ResPartner(models.Model):
         help="1-5: 5 for the customers who bought most recently.",
     )
     value_rfm_frequency = fields.Integer(
+        aggregator=None,
         groups=INTERNAL,
         string="RFM Frequency",
         compute="_compute_value_public",
@@ -166,6 +176,7 @@ class ResPartner(models.Model):
         help="1-5: 5 for the customers who order most often.",
     )
     value_rfm_monetary = fields.Integer(
+        aggregator=None,
         groups=INTERNAL,
         string="RFM Monetary",
         compute="_compute_value_public",
@@ -180,6 +191,7 @@ class ResPartner(models.Model):
         search=_search_snapshot("rfm_segment_id"),
     )
     value_p_alive = fields.Float(
+        aggregator="avg",
         groups=INTERNAL,
         string="P(alive)",
         compute="_compute_value_public",
@@ -205,12 +217,43 @@ class ResPartner(models.Model):
         "future profit), each high or low.",
     )
     value_score = fields.Float(
+        aggregator="avg",
         groups=INTERNAL,
         compute="_compute_value_public",
         digits=(16, 1),
         search=_search_snapshot("value_score"),
         help="0-100: the length of the value vector (economic, functional and "
         "psychological value, each scaled by percentile).",
+    )
+    value_tier_move = fields.Selection(
+        TIER_MOVES,
+        groups=INTERNAL,
+        string="Tier Movement",
+        compute="_compute_value_public",
+        search=_search_snapshot("tier_move"),
+        help="How the customer's tier changed from its previous snapshot.",
+    )
+    # The customer explained, rendered from the stored facts when read.
+    value_tier_reason = fields.Text(
+        string="Why This Tier",
+        groups=INTERNAL,
+        compute="_compute_value_tier_reason",
+        help="The customer's rank and share of profit in the last ranking, and "
+        "the rule of its tier.",
+    )
+    value_tier_next_step = fields.Text(
+        string="To Move Up",
+        groups=MANAGER,
+        compute="_compute_value_tier_next_step",
+        help="The extra net profit that would win the tier above, the other "
+        "customers' figures unchanged.",
+    )
+    value_history_chart = fields.Json(
+        string="Value History",
+        groups=INTERNAL,
+        compute="_compute_value_history_chart",
+        help="Tier (and net profit, for managers) at the last snapshot of each "
+        "of the last 12 months.",
     )
     value_pricelist_pinned = fields.Boolean(
         string="Pin Pricelist",
@@ -264,6 +307,7 @@ class ResPartner(models.Model):
         help="Revenue minus cost of goods minus cost to serve.",
     )
     value_margin_percent = fields.Float(
+        aggregator=None,
         string="Margin (%)",
         groups=MANAGER,
         compute="_compute_value_amounts",
@@ -306,6 +350,7 @@ class ResPartner(models.Model):
         search=_search_snapshot("lifetime_net_profit"),
     )
     value_lifetime_margin_percent = fields.Float(
+        aggregator=None,
         string="Margin (%) (all time)",
         groups=MANAGER,
         compute="_compute_value_amounts",
@@ -432,6 +477,66 @@ class ResPartner(models.Model):
             for name in AMOUNT_FIGURES:
                 partner[_partner_field(name)] = row.get(name) or 0.0
 
+    def _value_standings(self):
+        """{partner id: (Standing, tier, tiers)} of the partners the company's
+        last ranking classed (a contact stands where its company stands)."""
+        company = self.env.company
+        Standing = self.env["crm.value.standing"]
+        standings = Standing._get_standings(company, self.commercial_partner_id.ids)
+        tiers = self.env["crm.value.tier"]._get_company_tiers(company)
+        result = {}
+        for partner in self:
+            standing = standings.get(partner.commercial_partner_id.id)
+            if standing and partner.value_tier_id:
+                result[partner.id] = (standing, partner.value_tier_id, tiers)
+        return result
+
+    @api.depends_context("company", "lang")
+    def _compute_value_tier_reason(self):
+        Standing = self.env["crm.value.standing"]
+        standings = self._value_standings()
+        company = self.env.company
+        for partner in self:
+            if partner.id not in standings:
+                partner.value_tier_reason = False
+            elif partner.sudo().value_tier_locked:
+                partner.value_tier_reason = self.env._(
+                    "%(tier)s was set by a Customer Value manager and is locked: "
+                    "the nightly ranking leaves it alone.",
+                    tier=partner.value_tier_id.name,
+                )
+            else:
+                partner.value_tier_reason = Standing._describe_tier(
+                    *standings[partner.id], company
+                )
+
+    @api.depends_context("company", "lang")
+    def _compute_value_tier_next_step(self):
+        Standing = self.env["crm.value.standing"]
+        standings = self._value_standings()
+        for partner in self:
+            if partner.id not in standings or partner.value_tier_locked:
+                partner.value_tier_next_step = False
+            else:
+                partner.value_tier_next_step = (
+                    Standing._describe_next_tier(
+                        *standings[partner.id], self.env.company
+                    )
+                    or False
+                )
+
+    @api.depends_context("company", "lang", "uid")
+    def _compute_value_history_chart(self):
+        history = self.env["crm.value.standing"]._get_history(
+            self.env.company,
+            self.commercial_partner_id.ids,
+            with_amounts=self.env.user.has_group(MANAGER),
+        )
+        for partner in self:
+            partner.value_history_chart = history.get(
+                partner.commercial_partner_id.id, False
+            )
+
     # ------------------------------------------------------------------
     # Lists filtered and grouped by tier: company-dependent many2ones in SQL
     # ------------------------------------------------------------------
@@ -476,6 +581,9 @@ class ResPartner(models.Model):
         ].get_company_dependent_fallback(self)
 
     def _field_to_sql(self, alias, fname, query=None, flush=True):
+        column = SNAPSHOT_COLUMN_OF.get(fname)
+        if column:
+            return self._current_snapshot_to_sql(alias, fname, column, query)
         sql = super()._field_to_sql(alias, fname, query, flush)  # access checked
         if not self._is_company_key_many2one(fname):
             return sql
@@ -485,6 +593,38 @@ class ResPartner(models.Model):
             SQL.identifier(alias, fname, to_flush=field if flush else None),
             str(self.env.company.id),
         )
+
+    def _current_snapshot_to_sql(self, alias, fname, column, query):
+        """A figure of the current snapshot (of the commercial partner, in
+        this company) as SQL: lists sort by it, and sum it in their groups
+        and totals, as the stored fields it shows. Manager-only figures stay
+        manager-only: the access check refuses them to others."""
+        self.check_field_access_rights("read", [fname])
+        if query is None:
+            raise ValueError(
+                f"{fname} is read from the current snapshot: a query is needed"
+            )
+        Snapshot = self.env["crm.value.snapshot"]
+        partner = SQL.identifier(alias, "commercial_partner_id")
+        snapshot = query.make_alias(alias, "value_current_snapshot")
+        query.add_join(
+            "LEFT JOIN",
+            snapshot,
+            Snapshot._table,
+            SQL(
+                "%s = %s AND %s = %s AND %s",
+                SQL.identifier(snapshot, "partner_id"),
+                partner,
+                SQL.identifier(snapshot, "company_id"),
+                self.env.company.id,
+                SQL.identifier(snapshot, "is_current"),
+            ),
+        )
+        sql = SQL.identifier(snapshot, column, to_flush=Snapshot._fields[column])
+        if self._fields[fname].type in ("integer", "float", "monetary"):
+            # A customer never computed shows 0, and sorts and sums as 0.
+            return SQL("COALESCE(%s, 0)", sql)
+        return sql
 
     def _condition_to_sql(self, alias, fname, operator, value, query):
         """`= id` and `in ids` (also `tier.code in ...`, a subquery of ids) by

@@ -1,6 +1,7 @@
 from . import test_install
 from . import test_profit
 from . import test_tiers
+from . import test_customer_explained
 from . import test_scores
 from . import test_sql_arrays
 from . import test_dashboard
