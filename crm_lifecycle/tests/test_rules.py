@@ -50,7 +50,7 @@ class TestLifecycleRules(CrmLifecycleCommon):
             ("[('value_order_count', '>=', 2", "not a valid domain"),
             ("'loyal customers'", "not a list"),
             ("[('name', 'is like', 'x')]", "not a valid domain"),
-            ("[('lifecycle_order_count', 'ilike', 2)]", "Search Confirmed Orders"),
+            ("[('lifecycle_order_count', 'ilike', 2)]", "Search Purchases"),
         ):
             with self.assertRaises(ValidationError) as caught:
                 Rule.create(
