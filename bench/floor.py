@@ -77,11 +77,14 @@ WITH invoiced AS (
           FROM moves mv LEFT JOIN lines li ON li.sale_line_id = mv.sale_line_id
          WHERE li.qty IS NULL OR li.qty <= 0
         UNION ALL
-        SELECT li.pid, b.invoice_date,
-               (LEAST(GREATEST(b.upto, 0), li.qty)
-                - LEAST(GREATEST(b.upto - b.qty, 0), li.qty)) * li.value / li.qty, 0
-          FROM billed b JOIN lines li ON li.sale_line_id = b.sale_line_id
-         WHERE li.qty > 0
+        SELECT pid, invoice_date, cost, -cost FROM (
+            SELECT li.pid, b.invoice_date,
+                   (LEAST(GREATEST(b.upto, 0), li.qty)
+                    - LEAST(GREATEST(b.upto - b.qty, 0), li.qty)) * li.value / li.qty
+                   AS cost
+              FROM billed b JOIN lines li ON li.sale_line_id = b.sale_line_id
+             WHERE li.qty > 0
+        ) matched
         UNION ALL
         SELECT pid, NULL, 0, value FROM lines WHERE qty > 0
       ) costs

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from .common import CrmValueCommon
 
@@ -172,3 +173,20 @@ class TestCostsMatchRevenue(CrmValueCommon):
         self.assertEqual(big.rfm_monetary, 5)
         self.assertIn(big.quadrant, ("strategic", "maintain"))
         self.assertEqual(big.value_economic, 1.0)
+
+    def test_pending_amounts_are_for_managers_only(self):
+        customer = self._customer("Pending Secrets Ltd")
+        self._sell(customer, [(self.service, 2, 50.0)])
+        self._recompute(customer)
+        self.assertFigures(customer, to_invoice=100.0, pending_cost=15.0)
+        salesman = new_test_user(
+            self.env, login="pending_salesman", groups="sales_team.group_sale_salesman"
+        )
+        for fname in ("value_to_invoice", "value_pending_cost"):
+            with self.subTest(field=fname), self.assertRaises(AccessError):
+                customer.with_user(salesman).read([fname])
+            with self.subTest(field=fname), self.assertRaises(AccessError):
+                self.env["res.partner"].with_user(salesman).search([(fname, ">", 0)])
+        with self.assertRaises(AccessError):
+            self._snapshot(customer).with_user(salesman).read(["to_invoice"])
+        self.assertEqual(customer.with_user(salesman).value_lifetime_order_count, 1)
