@@ -26,10 +26,10 @@ class TestLifecycleRules(CrmLifecycleCommon):
         # Only these customers in the ranking: other data of the database stays out.
         self.env["crm.value.snapshot"].search([]).unlink()
         star, plain = self._customer("Star Buyer"), self._customer("Plain Buyer")
-        self._direct_invoice(star, 900.0)
-        self._direct_invoice(plain, 100.0)
-        self._order(star, -5)
-        self._order(plain, -5)
+        big_order = self._order(star, -5)
+        big_order.order_line.price_unit = 900.0
+        self._invoice(big_order)
+        self._invoice(self._order(plain, -5))
         self._recompute(star, plain)
         self.assertEqual(star.value_tier_id.code, "platinum")
         self._evaluate(star, plain)
