@@ -54,7 +54,8 @@ WITH invoiced AS (
        AND (dst.usage = 'customer') <> (src.usage = 'customer')
 ), lines AS (
     -- an order line's delivered cost and quantity, net of returns
-    SELECT sale_line_id, pid, SUM(value) AS value, SUM(qty) AS qty
+    SELECT sale_line_id, pid, SUM(value) AS value, SUM(qty) AS qty,
+           MAX(date) AS date
       FROM moves WHERE sale_line_id IS NOT NULL GROUP BY 1, 2
 ), billed AS (
     -- its invoice lines in order (one unit of measure in generated data)
@@ -69,13 +70,15 @@ WITH invoiced AS (
        AND l.display_type = 'product'
 ), delivered AS (
     -- the cost of the delivered units invoiced, on the invoice's date; the
-    -- rest held; deliveries of no order line when done
+    -- rest held; deliveries of no order line when done, of a line returned
+    -- in full on its last move
     SELECT pid, SUM(cost) FILTER (WHERE day >= %(date_from)s) AS cogs,
            SUM(cost) AS lifetime_cogs, SUM(held) AS held
       FROM (
-        SELECT mv.pid, mv.date AS day, mv.value AS cost, 0 AS held
-          FROM moves mv LEFT JOIN lines li ON li.sale_line_id = mv.sale_line_id
-         WHERE li.qty IS NULL OR li.qty <= 0
+        SELECT pid, date AS day, value AS cost, 0 AS held
+          FROM moves WHERE sale_line_id IS NULL
+        UNION ALL
+        SELECT pid, date, value, 0 FROM lines WHERE qty <= 0
         UNION ALL
         SELECT pid, invoice_date, cost, -cost FROM (
             SELECT li.pid, b.invoice_date,

@@ -321,19 +321,25 @@ class CrmValueEngine(models.AbstractModel):
         to its picking's.
 
         The cost counts when the revenue it earns counts (matching): an order
-        line's delivered cost is held (pending_cost) until it is invoiced, and
-        each posted invoice line of it (less its credit notes) counts the cost
-        of as many of its delivered units, at the line's average delivered
-        unit cost, dated by the invoice. Units invoiced before they are
-        delivered take their cost once delivered, on their invoice's date.
-        Deliveries from no order line (or of a line returned in full) have
-        no invoice to wait for: they count when done.
+        line's delivered cost is held (pending_cost) until it is invoiced:
+        its posted invoice lines, in date order, less its credit notes, count
+        the cost of as many of its delivered units, at the line's average
+        delivered unit cost, on their invoice's date. Units invoiced before
+        they are delivered take their cost once delivered, on their invoice's
+        date. What is matched by a day is the quantity invoiced up to that
+        day within 0 and the quantity delivered: the window counts what was
+        matched since its start, so no invoice line is read one by one.
+        Deliveries from no order line have no invoice to wait for: they count
+        when done (those of a line returned in full, on its last move).
 
         For a few customers their moves are found by index, from their contacts'
         orders and pickings; for many, reading all the company's valuation
         layers once is cheaper (9.4 s against 2.5 s at 100,000 customers)."""
-        moves = SQL("TRUE")
+        moves, billed = SQL("TRUE"), SQL("TRUE")
         if scope["partner_count"] < WHOLE_BOOKS_FROM:
+            # Their invoice lines by index too; for many, all the company's
+            # invoice lines of an order line, joined by hashing.
+            billed = SQL("r.order_line_id IN (SELECT sale_line_id FROM lines)")
             moves = SQL(
                 """
             sm.id IN (
@@ -376,20 +382,18 @@ class CrmValueEngine(models.AbstractModel):
                        = ANY(%(partner_array)s::int[])
             ), lines AS (
                 -- each order line delivered: its valuation and quantity
-                -- (product unit), net of returns
+                -- (product unit), net of returns, and its last move
                 SELECT sale_line_id, partner_id, SUM(value) AS value,
-                       SUM(quantity) AS quantity
+                       SUM(quantity) AS quantity, MAX(date) AS date
                   FROM moves WHERE sale_line_id IS NOT NULL
                  GROUP BY 1, 2
             ), invoiced AS (
-                -- their posted invoice and credit note lines in order, with
-                -- the quantity (product unit) invoiced so far
-                SELECT li.sale_line_id, m.invoice_date, q.quantity,
-                       SUM(q.quantity) OVER (
-                           PARTITION BY li.sale_line_id ORDER BY m.invoice_date, l.id
-                       ) AS invoiced
-                  FROM lines li
-                  JOIN sale_order_line_invoice_rel r ON r.order_line_id = li.sale_line_id
+                -- the quantity (product unit) of order lines invoiced less
+                -- credited, in all and before the window
+                SELECT r.order_line_id AS sale_line_id, SUM(q.quantity) AS quantity,
+                       COALESCE(SUM(q.quantity)
+                                FILTER (WHERE m.invoice_date < %(date_from)s), 0) AS before
+                  FROM sale_order_line_invoice_rel r
                   JOIN account_move_line l ON l.id = r.invoice_line_id
                   JOIN account_move m ON m.id = l.move_id
                   JOIN product_product pp ON pp.id = l.product_id
@@ -401,36 +405,47 @@ class CrmValueEngine(models.AbstractModel):
                               * l.quantity * COALESCE(pu.factor / NULLIF(lu.factor, 0), 1)
                               AS quantity
                        ) q
-                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND l.display_type = 'product' AND li.quantity > 0
+                 WHERE %(billed)s AND m.company_id = %(company)s
+                   AND m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND l.display_type = 'product'
+                 GROUP BY 1
+            ), matched AS (
+                -- invoice lines in date order each take the cost of the next
+                -- delivered units: what is matched by a day is the invoiced
+                -- quantity up to that day, within 0 and the delivered one
+                SELECT li.partner_id, li.value / li.quantity AS unit,
+                       li.quantity AS delivered,
+                       LEAST(GREATEST(COALESCE(i.quantity, 0), 0), li.quantity)
+                           AS upto_now,
+                       LEAST(GREATEST(COALESCE(i.before, 0), 0), li.quantity)
+                           AS upto_window
+                  FROM lines li
+                  LEFT JOIN invoiced i ON i.sale_line_id = li.sale_line_id
+                 WHERE li.quantity > 0
             ), costs AS (
-                -- the deliveries of no order line, or of a line returned in
-                -- full: counted when done
-                SELECT mv.partner_id, mv.date AS day, mv.value AS cost, 0 AS held
-                  FROM moves mv LEFT JOIN lines li ON li.sale_line_id = mv.sale_line_id
-                 WHERE li.quantity IS NULL OR li.quantity <= 0
+                -- the deliveries of no order line: counted when done; of a
+                -- line returned in full: on its last move
+                SELECT partner_id, date >= %(date_from)s AS recent, value AS cost,
+                       value AS lifetime_cost, 0 AS held
+                  FROM moves WHERE sale_line_id IS NULL
                 UNION ALL
-                -- an order line's delivered cost, held...
-                SELECT partner_id, NULL, 0, value FROM lines WHERE quantity > 0
+                SELECT partner_id, date >= %(date_from)s, value, value, 0
+                  FROM lines WHERE quantity <= 0
                 UNION ALL
-                -- ...until its invoice lines count their delivered units
-                SELECT li.partner_id, i.invoice_date, c.cost, -c.cost
-                  FROM invoiced i
-                  JOIN lines li ON li.sale_line_id = i.sale_line_id
-                 CROSS JOIN LATERAL (
-                       SELECT (LEAST(GREATEST(i.invoiced, 0), li.quantity)
-                               - LEAST(GREATEST(i.invoiced - i.quantity, 0), li.quantity))
-                              * li.value / li.quantity AS cost
-                       ) c
+                -- an order line's delivered cost: what its invoices match
+                -- counts (in the window: matched since its start), the rest
+                -- is held
+                SELECT partner_id, TRUE, unit * (upto_now - upto_window),
+                       unit * upto_now, unit * (delivered - upto_now)
+                  FROM matched
             )
-            SELECT partner_id,
-                   SUM(cost) FILTER (WHERE day >= %(date_from)s) AS cogs,
-                   SUM(cost) AS lifetime_cogs,
-                   SUM(held) AS pending_cost
+            SELECT partner_id, SUM(cost) FILTER (WHERE recent) AS cogs,
+                   SUM(lifetime_cost) AS lifetime_cogs, SUM(held) AS pending_cost
               FROM costs
              GROUP BY 1
             """,
                 moves=moves,
+                billed=billed,
                 **scope,
             )
         )
