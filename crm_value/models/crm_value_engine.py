@@ -388,8 +388,9 @@ class CrmValueEngine(models.AbstractModel):
                   FROM moves WHERE sale_line_id IS NOT NULL
                  GROUP BY 1, 2
             ), invoiced AS (
-                -- the quantity (product unit) of order lines invoiced less
-                -- credited, in all and before the window
+                -- the quantity (product unit) of order lines of valued goods
+                -- invoiced less credited, in all and before the window (the
+                -- others are costed on the invoice, _get_invoiced_by_partner)
                 SELECT r.order_line_id AS sale_line_id, SUM(q.quantity) AS quantity,
                        COALESCE(SUM(q.quantity)
                                 FILTER (WHERE m.invoice_date < %(date_from)s), 0) AS before
@@ -407,7 +408,7 @@ class CrmValueEngine(models.AbstractModel):
                        ) q
                  WHERE %(billed)s AND m.company_id = %(company)s
                    AND m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND l.display_type = 'product'
+                   AND l.display_type = 'product' AND pt.is_storable
                  GROUP BY 1
             ), matched AS (
                 -- invoice lines in date order each take the cost of the next
