@@ -1,5 +1,6 @@
-"""The floor: per-customer revenue, cost of goods, cost to serve and net
-profit by one hand-written aggregate, written back by one bulk UPDATE.
+"""The floor: per-customer revenue, cost of goods, cost to serve, net profit
+and the costs held until invoiced by one hand-written aggregate, written
+back by one bulk UPDATE.
 
 It reads what the engine reads, with none of its generality (batches, merge
 of sources, hooks), so its time is what the database alone needs."""
@@ -13,6 +14,7 @@ FIGURES = (
     "lifetime_cost_to_serve",
     "net_profit",
     "lifetime_net_profit",
+    "pending_cost",
 )
 
 FLOOR_UPDATE = """
@@ -39,10 +41,9 @@ WITH invoiced AS (
        AND m.move_type IN ('out_invoice', 'out_refund')
        AND l.display_type = 'product'
      GROUP BY 1
-), delivered AS (
-    SELECT p.commercial_partner_id AS pid,
-           SUM(-svl.value) FILTER (WHERE sm.date >= %(date_from)s) AS cogs,
-           SUM(-svl.value) AS lifetime_cogs
+), moves AS (
+    SELECT p.commercial_partner_id AS pid, sm.sale_line_id, sm.date,
+           -svl.value AS value, -svl.quantity AS qty
       FROM stock_valuation_layer svl
       JOIN stock_move sm ON sm.id = svl.stock_move_id
       JOIN stock_location src ON src.id = sm.location_id
@@ -51,12 +52,62 @@ WITH invoiced AS (
       JOIN res_partner p ON p.id = pk.partner_id
      WHERE svl.company_id = %(company)s
        AND (dst.usage = 'customer') <> (src.usage = 'customer')
+), lines AS (
+    -- an order line's delivered cost and quantity, net of returns
+    SELECT sale_line_id, pid, SUM(value) AS value, SUM(qty) AS qty,
+           MAX(date) AS date
+      FROM moves WHERE sale_line_id IS NOT NULL GROUP BY 1, 2
+), billed AS (
+    -- its invoice lines in order (one unit of measure in generated data)
+    SELECT r.order_line_id AS sale_line_id, m.invoice_date,
+           l.quantity * CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END AS qty,
+           SUM(l.quantity * CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END)
+               OVER (PARTITION BY r.order_line_id ORDER BY m.invoice_date, l.id) AS upto
+      FROM sale_order_line_invoice_rel r
+      JOIN account_move_line l ON l.id = r.invoice_line_id
+      JOIN account_move m ON m.id = l.move_id
+     WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+       AND l.display_type = 'product'
+), delivered AS (
+    -- the cost of the delivered units invoiced, on the invoice's date; the
+    -- rest held; deliveries of no order line when done, of a line returned
+    -- in full on its last move
+    SELECT pid, SUM(cost) FILTER (WHERE day >= %(date_from)s) AS cogs,
+           SUM(cost) AS lifetime_cogs, SUM(held) AS held
+      FROM (
+        SELECT pid, date AS day, value AS cost, 0 AS held
+          FROM moves WHERE sale_line_id IS NULL
+        UNION ALL
+        SELECT pid, date, value, 0 FROM lines WHERE qty <= 0
+        UNION ALL
+        SELECT pid, invoice_date, cost, -cost FROM (
+            SELECT li.pid, b.invoice_date,
+                   (LEAST(GREATEST(b.upto, 0), li.qty)
+                    - LEAST(GREATEST(b.upto - b.qty, 0), li.qty)) * li.value / li.qty
+                   AS cost
+              FROM billed b JOIN lines li ON li.sale_line_id = b.sale_line_id
+             WHERE li.qty > 0
+        ) matched
+        UNION ALL
+        SELECT pid, NULL, 0, value FROM lines WHERE qty > 0
+      ) costs
+     GROUP BY 1
+), first_invoiced AS (
+    SELECT sol.order_id, MIN(m.invoice_date) AS day
+      FROM sale_order_line sol
+      JOIN sale_order_line_invoice_rel r ON r.order_line_id = sol.id
+      JOIN account_move_line l ON l.id = r.invoice_line_id
+      JOIN account_move m ON m.id = l.move_id
+     WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
      GROUP BY 1
 ), ordered AS (
+    -- handling counted from the order's first invoice, held before
     SELECT p.commercial_partner_id AS pid,
-           COUNT(*) FILTER (WHERE so.date_order >= %(date_from)s) * %(handling)s
-               AS cost, COUNT(*) * %(handling)s AS lifetime_cost
+           COUNT(*) FILTER (WHERE f.day >= %(date_from)s) * %(handling)s AS cost,
+           COUNT(f.day) * %(handling)s AS lifetime_cost,
+           COUNT(*) FILTER (WHERE f.day IS NULL) * %(handling)s AS held
       FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+      LEFT JOIN first_invoiced f ON f.order_id = so.id
      WHERE so.company_id = %(company)s AND so.state = 'sale'
      GROUP BY 1
 ), served AS (
@@ -78,7 +129,8 @@ WITH invoiced AS (
            COALESCE(i.lifetime_cogs, 0) + COALESCE(d.lifetime_cogs, 0) AS lifetime_cogs,
            COALESCE(o.cost, 0) + COALESCE(v.cost, 0) AS cost_to_serve,
            COALESCE(o.lifetime_cost, 0) + COALESCE(v.lifetime_cost, 0)
-               AS lifetime_cost_to_serve
+               AS lifetime_cost_to_serve,
+           COALESCE(d.held, 0) + COALESCE(o.held, 0) AS pending_cost
       FROM crm_value_snapshot s
       LEFT JOIN invoiced i ON i.pid = s.partner_id
       LEFT JOIN delivered d ON d.pid = s.partner_id
@@ -89,7 +141,7 @@ WITH invoiced AS (
 UPDATE crm_value_snapshot s
    SET revenue = f.revenue, lifetime_revenue = f.lifetime_revenue,
        cogs = f.cogs, lifetime_cogs = f.lifetime_cogs,
-       cost_to_serve = f.cost_to_serve,
+       cost_to_serve = f.cost_to_serve, pending_cost = f.pending_cost,
        lifetime_cost_to_serve = f.lifetime_cost_to_serve,
        net_profit = f.revenue - f.cogs - f.cost_to_serve,
        lifetime_net_profit = f.lifetime_revenue - f.lifetime_cogs

@@ -39,7 +39,7 @@ ENGINE_STEPS = {
         "_compute_figures",
         "_get_invoiced_by_partner",
         "_get_delivered_cost_by_partner",
-        "_get_orders_by_partner",
+        "_get_purchases_by_partner",
         "_get_payment_risk_by_partner",
         "_get_cost_to_serve_by_partner",
         "_write_snapshots",
@@ -204,17 +204,18 @@ def measure_floor(database):
         cr.execute(floor.COMPARE)
         row = cr.fetchone()
     names = floor.FIGURES
+    differences, totals = row[2 : 2 + len(names)], row[2 + len(names) :]
     return {
         "seconds": round(seconds, 3),
         "rows": row[0],
         "mismatched_customers": row[1],
         "max_difference": {
-            n: float(v or 0) for n, v in zip(names, row[2:10], strict=True)
+            n: float(v or 0) for n, v in zip(names, differences, strict=True)
         },
         "totals": {
-            "lifetime_revenue": float(row[10] or 0),
-            "lifetime_cogs": float(row[11] or 0),
-            "lifetime_net_profit": float(row[12] or 0),
+            "lifetime_revenue": float(totals[0] or 0),
+            "lifetime_cogs": float(totals[1] or 0),
+            "lifetime_net_profit": float(totals[2] or 0),
         },
     }
 

@@ -353,17 +353,21 @@ class MailActivityPlan(models.Model):
         ]
 
     def _care_events_purchase_anniversary(self, today):
+        # The first purchase, as the value engine defines one, in the plan's
+        # company (a shared plan: in any company).
+        engine = self.env["crm.value.engine"]
+        engine._flush_purchases()
+        purchases = engine._get_purchases_query(self.company_id or None)
         self.env.cr.execute(
             SQL(
                 """
-            SELECT p.commercial_partner_id FROM sale_order so
-              JOIN res_partner p ON p.id = so.partner_id
-             WHERE so.state = 'sale'
+            SELECT partner_id FROM (%s) purchases
              GROUP BY 1
-            HAVING EXTRACT(month FROM MIN(so.date_order)) = %s
-               AND EXTRACT(day FROM MIN(so.date_order)) = %s
-               AND EXTRACT(year FROM MIN(so.date_order)) < %s
+            HAVING EXTRACT(month FROM MIN(purchased_at)) = %s
+               AND EXTRACT(day FROM MIN(purchased_at)) = %s
+               AND EXTRACT(year FROM MIN(purchased_at)) < %s
             """,
+                purchases,
                 today.month,
                 today.day,
                 today.year,

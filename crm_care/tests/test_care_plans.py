@@ -230,6 +230,28 @@ class TestCarePlans(CrmCareCommon):
         self.assertEqual(len(self._care(review)), 1)
         self.assertEqual(self._care(renewal).res_id, contract.id)
 
+    def test_first_purchase_by_invoice_has_its_anniversary(self):
+        """An invoice with no sales order is a purchase (crm_value's one
+        definition): its first anniversary starts the plan, and a later
+        order's does not replace it."""
+        anniversary = self._plan("purchase_anniversary")
+        buyer = self._customer("Invoice-Only Teahouse")
+        buyer._increase_rank("customer_rank")
+        self._direct_invoice(
+            buyer, 80.0, invoice_date=self.today - relativedelta(years=1)
+        )
+        later = self._customer("Ordered Later Teahouse")
+        self._direct_invoice(
+            later, 80.0, invoice_date=self.today - relativedelta(years=1, days=3)
+        )
+        order = self._sell(later, [(self.service, 1, 100.0)])
+        order.date_order = datetime.combine(
+            self.today - relativedelta(years=1), time(10)
+        )
+        self.Plan._cron_care_scheduler()
+        self.assertEqual(len(self._care(anniversary, buyer)), 1)
+        self.assertFalse(self._care(anniversary, later))
+
     def test_tier_upgrade_starts_care_and_downgrade_does_not(self):
         plan = self._plan("tier_changed", care_tier_direction="up")
         gold = self.env.ref("crm_value.tier_gold")

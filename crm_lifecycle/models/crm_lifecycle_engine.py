@@ -338,26 +338,26 @@ class CrmLifecycleEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _get_order_facts_query(self, company, today):
-        """SQL: per commercial partner, their confirmed orders in `company` up to
-        `today`: count, first and last date, the moment of the last, usual days between two orders
-        ((last - first) / (count - 1), 0 with one order), days since the last."""
+        """SQL: per commercial partner, their purchases in `company` up to
+        `today` (a confirmed order, or an invoice with no order: the value
+        engine's one definition, crm.value.engine._get_purchases_query):
+        count, first and last date, the moment of the last, usual days between
+        two ((last - first) / (count - 1), 0 with one), days since the last."""
         return SQL(
             """
-            SELECT p.commercial_partner_id AS partner_id,
+            SELECT partner_id,
                    COUNT(*) AS order_count,
-                   MIN(so.date_order)::date AS first_order_date,
-                   MAX(so.date_order)::date AS last_order_date,
-                   MAX(so.date_order) AS last_order_at,
-                   COALESCE(EXTRACT(EPOCH FROM MAX(so.date_order) - MIN(so.date_order))
+                   MIN(purchased_at)::date AS first_order_date,
+                   MAX(purchased_at)::date AS last_order_date,
+                   MAX(purchased_at) AS last_order_at,
+                   COALESCE(EXTRACT(EPOCH FROM MAX(purchased_at) - MIN(purchased_at))
                             / 86400.0 / NULLIF(COUNT(*) - 1, 0), 0) AS order_interval,
-                   %(today)s::date - MAX(so.date_order)::date AS days_since_order
-              FROM sale_order so
-              JOIN res_partner p ON p.id = so.partner_id
-             WHERE so.company_id = %(company)s AND so.state = 'sale'
-               AND so.date_order < %(today)s::date + 1
-             GROUP BY p.commercial_partner_id
+                   %(today)s::date - MAX(purchased_at)::date AS days_since_order
+              FROM (%(purchases)s) purchases
+             WHERE purchased_at < %(today)s::date + 1
+             GROUP BY partner_id
             """,
-            company=company.id,
+            purchases=self.env["crm.value.engine"]._get_purchases_query(company),
             today=today,
         )
 
@@ -563,8 +563,8 @@ class CrmLifecycleEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _get_all_customers(self, company):
-        """Ids of the commercial partners with a stage, a confirmed order or an
-        open lead in `company`."""
+        """Ids of the commercial partners with a stage, a purchase or an open
+        lead in `company`."""
         today = company._get_value_today()
         self.env.cr.execute(
             SQL(

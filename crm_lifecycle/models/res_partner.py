@@ -102,10 +102,11 @@ class ResPartner(models.Model):
         groups=INTERNAL,
     )
     lifecycle_order_count = fields.Integer(
-        string="Confirmed Orders",
+        string="Purchases",
         compute="_compute_lifecycle_facts",
         search=_search_fact("lifecycle_order_count"),
-        help="Confirmed sales orders in this company, all time, as of now.",
+        help="Confirmed sales orders and posted invoices with no sales order, "
+        "in this company, all time, as of now.",
         groups=INTERNAL,
     )
     lifecycle_first_order_date = fields.Date(
@@ -169,9 +170,7 @@ class ResPartner(models.Model):
     def _get_lifecycle_facts_query(self, kind):
         # The facts are read in SQL: write pending order and lead changes first.
         if kind == "orders":
-            self.env["sale.order"].flush_model(
-                ["partner_id", "company_id", "state", "date_order"]
-            )
+            self.env["crm.value.engine"]._flush_purchases()
         else:
             self.env["crm.lead"].flush_model(
                 [

@@ -262,3 +262,35 @@ class TestLifecycleEngine(CrmLifecycleCommon):
         )
         self.assertAlmostEqual(steady.lifecycle_order_interval, 30.0)
         self.assertEqual(steady.lifecycle_days_since_order, 30)
+
+    def test_an_invoice_without_an_order_is_a_purchase(self):
+        """One definition of "bought": an invoice with no sales order behind
+        it is a purchase for the lifecycle as for the value figures, and an
+        order with its invoice is one purchase, not two."""
+        direct = self._customer("Berliner Invoice Only")
+        self._direct_invoice(direct, 400.0, invoice_date=self._day(-12))
+        ordered = self._customer("Ordered And Invoiced")
+        self._invoice(self._order(ordered, -12), date=self._day(-10))
+        self._evaluate(direct, ordered)
+        for customer in (direct, ordered):
+            with self.subTest(customer=customer.name):
+                self.assertEqual(customer.lifecycle_order_count, 1)
+                self.assertEqual(customer.lifecycle_last_order_date, self._day(-12))
+                self.assertEqual(customer.lifecycle_days_since_order, 12)
+                self.assertEqual(customer.lifecycle_stage_id, self.stage_new)
+        self.assertPath(direct, ["reserve", "new"])
+        self.assertEqual(
+            self.env["res.partner"].search(
+                [
+                    ("id", "in", (direct | ordered).ids),
+                    ("lifecycle_order_count", "=", 1),
+                ]
+            ),
+            direct | ordered,
+        )
+        self.assertIn(direct.id, self.lifecycle._get_all_customers(self.company))
+        self._recompute(direct, ordered)
+        for customer in (direct, ordered):
+            with self.subTest(customer=customer.name):
+                self.assertEqual(customer.value_lifetime_order_count, 1)
+                self.assertEqual(customer.value_last_sale_date, self._day(-12))

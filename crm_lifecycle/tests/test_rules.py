@@ -26,10 +26,10 @@ class TestLifecycleRules(CrmLifecycleCommon):
         # Only these customers in the ranking: other data of the database stays out.
         self.env["crm.value.snapshot"].search([]).unlink()
         star, plain = self._customer("Star Buyer"), self._customer("Plain Buyer")
-        self._direct_invoice(star, 900.0)
-        self._direct_invoice(plain, 100.0)
-        self._order(star, -5)
-        self._order(plain, -5)
+        big_order = self._order(star, -5)
+        big_order.order_line.price_unit = 900.0
+        self._invoice(big_order)
+        self._invoice(self._order(plain, -5))
         self._recompute(star, plain)
         self.assertEqual(star.value_tier_id.code, "platinum")
         self._evaluate(star, plain)
@@ -50,7 +50,7 @@ class TestLifecycleRules(CrmLifecycleCommon):
             ("[('value_order_count', '>=', 2", "not a valid domain"),
             ("'loyal customers'", "not a list"),
             ("[('name', 'is like', 'x')]", "not a valid domain"),
-            ("[('lifecycle_order_count', 'ilike', 2)]", "Search Confirmed Orders"),
+            ("[('lifecycle_order_count', 'ilike', 2)]", "Search Purchases"),
         ):
             with self.assertRaises(ValidationError) as caught:
                 Rule.create(

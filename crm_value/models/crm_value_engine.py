@@ -23,7 +23,8 @@ SIDE_BY_SIDE = (
     "margin_percent",
     "order_count",
 )
-ADDED_UP = ("cogs", "lifetime_cogs")
+# Figures coming from more than one source, added up.
+ADDED_UP = ("cogs", "lifetime_cogs", "pending_cost")
 # From this many customers at once, a figure query reads the company's books
 # whole rather than finding each customer's documents by index.
 WHOLE_BOOKS_FROM = 5000
@@ -35,6 +36,16 @@ SNAPSHOT_COLUMNS = (
     "last_sale_date",
     "overdue_amount",
     "avg_days_to_pay",
+    "pending_cost",
+    "to_invoice",
+    "lifetime_invoiced_count",
+)
+# Counts by which the cost to serve is matched to revenue (handling cost per
+# invoiced order, held for the others): figures computed, never stored.
+ORDER_INVOICING = (
+    "invoiced_order_count",
+    "lifetime_invoiced_order_count",
+    "pending_order_count",
 )
 # Columns the company's scoring writes (_score_company), in one pass over all
 # its current customers.
@@ -203,20 +214,26 @@ class CrmValueEngine(models.AbstractModel):
         figures = {pid: dict.fromkeys(SNAPSHOT_COLUMNS, 0.0) for pid in partner_ids}
         for figure in figures.values():
             figure.update(
+                dict.fromkeys(ORDER_INVOICING, 0),
                 first_sale_date=None,
                 last_sale_date=None,
                 order_count=0,
                 lifetime_order_count=0,
+                lifetime_invoiced_count=0,
             )
         getters = (
             self._get_invoiced_by_partner,
             self._get_delivered_cost_by_partner,
-            self._get_orders_by_partner,
+            self._get_purchases_by_partner,
             self._get_payment_risk_by_partner,
         )
         for getter in getters:
             for pid, values in getter(scope).items():
                 self._merge_figures(figures[pid], values)
+        handling = company.value_handling_cost
+        for figure in figures.values():
+            # The handling of an order not invoiced yet is held with it.
+            figure["pending_cost"] += handling * figure["pending_order_count"]
         for pid, (window, lifetime) in self._get_cost_to_serve_by_partner(
             company, figures, date_from
         ).items():
@@ -237,8 +254,9 @@ class CrmValueEngine(models.AbstractModel):
     @staticmethod
     def _merge_figures(figure, values):
         """Merge one source's figures: cost of goods comes from two sources
-        (valued stock, other lines) and adds up; sale dates come from orders
-        and invoices (some are invoiced without an order): earliest, latest."""
+        (valued stock, other lines) and adds up, so does the cost held until
+        invoiced (goods delivered, orders handled); sale dates, earliest and
+        latest."""
         for name, value in values.items():
             if value is None:
                 continue
@@ -270,11 +288,7 @@ class CrmValueEngine(models.AbstractModel):
                    SUM(d.amount) AS lifetime_discount,
                    SUM(k.sign * l.quantity * c.price / k.rate)
                        FILTER (WHERE m.invoice_date >= %(date_from)s) AS cogs,
-                   SUM(k.sign * l.quantity * c.price / k.rate) AS lifetime_cogs,
-                   MIN(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice')
-                       AS first_sale_date,
-                   MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice')
-                       AS last_sale_date
+                   SUM(k.sign * l.quantity * c.price / k.rate) AS lifetime_cogs
               FROM account_move_line l
               JOIN account_move m ON m.id = l.move_id
               LEFT JOIN product_product pp ON pp.id = l.product_id
@@ -315,11 +329,26 @@ class CrmValueEngine(models.AbstractModel):
         Anglo-Saxon accounting). A move belongs to its order's customer, else
         to its picking's.
 
+        The cost counts when the revenue it earns counts (matching): an order
+        line's delivered cost is held (pending_cost) until it is invoiced:
+        its posted invoice lines, in date order, less its credit notes, count
+        the cost of as many of its delivered units, at the line's average
+        delivered unit cost, on their invoice's date. Units invoiced before
+        they are delivered take their cost once delivered, on their invoice's
+        date. What is matched by a day is the quantity invoiced up to that
+        day within 0 and the quantity delivered: the window counts what was
+        matched since its start, so no invoice line is read one by one.
+        Deliveries from no order line have no invoice to wait for: they count
+        when done (those of a line returned in full, on its last move).
+
         For a few customers their moves are found by index, from their contacts'
         orders and pickings; for many, reading all the company's valuation
         layers once is cheaper (9.4 s against 2.5 s at 100,000 customers)."""
-        moves = SQL("TRUE")
+        moves, billed = SQL("TRUE"), SQL("TRUE")
         if scope["partner_count"] < WHOLE_BOOKS_FROM:
+            # Their invoice lines by index too; for many, all the company's
+            # invoice lines of an order line, joined by hashing.
+            billed = SQL("r.order_line_id IN (SELECT sale_line_id FROM lines)")
             moves = SQL(
                 """
             sm.id IN (
@@ -342,46 +371,211 @@ class CrmValueEngine(models.AbstractModel):
         return self._fetch_by_partner(
             SQL(
                 """
-            SELECT COALESCE(op.commercial_partner_id, kp.commercial_partner_id) AS partner_id,
-                   SUM(-svl.value) FILTER (WHERE sm.date >= %(date_from)s) AS cogs,
-                   SUM(-svl.value) AS lifetime_cogs
-              FROM stock_move sm
-              JOIN stock_valuation_layer svl ON svl.stock_move_id = sm.id
-              JOIN stock_location src ON src.id = sm.location_id
-              JOIN stock_location dst ON dst.id = sm.location_dest_id
-              LEFT JOIN sale_order_line sol ON sol.id = sm.sale_line_id
-              LEFT JOIN sale_order so ON so.id = sol.order_id
-              LEFT JOIN res_partner op ON op.id = so.partner_id
-              LEFT JOIN stock_picking pk ON pk.id = sm.picking_id
-              LEFT JOIN res_partner kp ON kp.id = pk.partner_id
-             WHERE %(moves)s AND svl.company_id = %(company)s
-               AND (dst.usage = 'customer') <> (src.usage = 'customer')
-               AND COALESCE(op.commercial_partner_id, kp.commercial_partner_id)
-                   = ANY(%(partner_array)s::int[])
+            WITH moves AS (
+                SELECT COALESCE(op.commercial_partner_id, kp.commercial_partner_id)
+                           AS partner_id,
+                       sm.sale_line_id, sm.date, -svl.value AS value,
+                       -svl.quantity AS quantity
+                  FROM stock_move sm
+                  JOIN stock_valuation_layer svl ON svl.stock_move_id = sm.id
+                  JOIN stock_location src ON src.id = sm.location_id
+                  JOIN stock_location dst ON dst.id = sm.location_dest_id
+                  LEFT JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+                  LEFT JOIN sale_order so ON so.id = sol.order_id
+                  LEFT JOIN res_partner op ON op.id = so.partner_id
+                  LEFT JOIN stock_picking pk ON pk.id = sm.picking_id
+                  LEFT JOIN res_partner kp ON kp.id = pk.partner_id
+                 WHERE %(moves)s AND svl.company_id = %(company)s
+                   AND (dst.usage = 'customer') <> (src.usage = 'customer')
+                   AND COALESCE(op.commercial_partner_id, kp.commercial_partner_id)
+                       = ANY(%(partner_array)s::int[])
+            ), lines AS (
+                -- each order line delivered: its valuation and quantity
+                -- (product unit), net of returns, and its last move
+                SELECT sale_line_id, partner_id, SUM(value) AS value,
+                       SUM(quantity) AS quantity, MAX(date) AS date
+                  FROM moves WHERE sale_line_id IS NOT NULL
+                 GROUP BY 1, 2
+            ), invoiced AS (
+                -- the quantity (product unit) of order lines of valued goods
+                -- invoiced less credited, in all and before the window (the
+                -- others are costed on the invoice, _get_invoiced_by_partner)
+                SELECT r.order_line_id AS sale_line_id, SUM(q.quantity) AS quantity,
+                       COALESCE(SUM(q.quantity)
+                                FILTER (WHERE m.invoice_date < %(date_from)s), 0) AS before
+                  FROM sale_order_line_invoice_rel r
+                  JOIN account_move_line l ON l.id = r.invoice_line_id
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN product_product pp ON pp.id = l.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN uom_uom pu ON pu.id = pt.uom_id
+                  LEFT JOIN uom_uom lu ON lu.id = l.product_uom_id
+                 CROSS JOIN LATERAL (
+                       SELECT CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END
+                              * l.quantity * COALESCE(pu.factor / NULLIF(lu.factor, 0), 1)
+                              AS quantity
+                       ) q
+                 WHERE %(billed)s AND m.company_id = %(company)s
+                   AND m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND l.display_type = 'product' AND pt.is_storable
+                 GROUP BY 1
+            ), matched AS (
+                -- invoice lines in date order each take the cost of the next
+                -- delivered units: what is matched by a day is the invoiced
+                -- quantity up to that day, within 0 and the delivered one
+                SELECT li.partner_id, li.value / li.quantity AS unit,
+                       li.quantity AS delivered,
+                       LEAST(GREATEST(COALESCE(i.quantity, 0), 0), li.quantity)
+                           AS upto_now,
+                       LEAST(GREATEST(COALESCE(i.before, 0), 0), li.quantity)
+                           AS upto_window
+                  FROM lines li
+                  LEFT JOIN invoiced i ON i.sale_line_id = li.sale_line_id
+                 WHERE li.quantity > 0
+            ), costs AS (
+                -- the deliveries of no order line: counted when done; of a
+                -- line returned in full: on its last move
+                SELECT partner_id, date >= %(date_from)s AS recent, value AS cost,
+                       value AS lifetime_cost, 0 AS held
+                  FROM moves WHERE sale_line_id IS NULL
+                UNION ALL
+                SELECT partner_id, date >= %(date_from)s, value, value, 0
+                  FROM lines WHERE quantity <= 0
+                UNION ALL
+                -- an order line's delivered cost: what its invoices match
+                -- counts (in the window: matched since its start), the rest
+                -- is held
+                SELECT partner_id, TRUE, unit * (upto_now - upto_window),
+                       unit * upto_now, unit * (delivered - upto_now)
+                  FROM matched
+            )
+            SELECT partner_id, SUM(cost) FILTER (WHERE recent) AS cogs,
+                   SUM(lifetime_cost) AS lifetime_cogs, SUM(held) AS pending_cost
+              FROM costs
              GROUP BY 1
             """,
                 moves=moves,
+                billed=billed,
                 **scope,
             )
         )
 
     @api.model
-    def _get_orders_by_partner(self, scope):
-        """Confirmed sales orders: count in the window and ever, first and last."""
+    def _get_purchases_query(self, company=None, partner_array=None):
+        """SQL: one row per purchase (partner_id: the commercial partner,
+        purchased_at: a UTC timestamp, order_id: NULL for an invoice) of the
+        customers in `company` (None: in every company), or only of the
+        commercial partners in `partner_array` (an array_literal).
+
+        The one definition of "bought", read wherever purchases are counted
+        (orders, first and last sale, lifecycle facts, anniversaries): a
+        confirmed sales order, on its order date, or a posted customer
+        invoice with no sales order behind it (none of its lines invoices an
+        order line), on its invoice date."""
+
+        def where(alias, partner_column):
+            conditions = []
+            if company is not None:
+                conditions.append(
+                    SQL("%s = %s", SQL.identifier(alias, "company_id"), company.id)
+                )
+            if partner_array is not None:
+                conditions.append(
+                    SQL("%s = ANY(%s::int[])", partner_column, partner_array)
+                )
+            return SQL(" AND ").join(conditions) if conditions else SQL("TRUE")
+
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id, so.date_order AS purchased_at,
+                   so.id AS order_id
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.state = 'sale' AND %(orders)s
+            UNION ALL
+            SELECT m.commercial_partner_id, m.invoice_date::timestamp, NULL::int
+              FROM account_move m
+             WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
+               AND m.commercial_partner_id IS NOT NULL AND %(invoices)s
+               AND NOT EXISTS (
+                   SELECT FROM account_move_line l
+                     JOIN sale_order_line_invoice_rel r ON r.invoice_line_id = l.id
+                    WHERE l.move_id = m.id)
+            """,
+            orders=where("so", SQL.identifier("p", "commercial_partner_id")),
+            invoices=where("m", SQL.identifier("m", "commercial_partner_id")),
+        )
+
+    @api.model
+    def _flush_purchases(self):
+        """Write to the database the pending changes _get_purchases_query reads."""
+        self.env["sale.order"].flush_model(
+            ["partner_id", "company_id", "state", "date_order"]
+        )
+        self.env["account.move"].flush_model(
+            [
+                "commercial_partner_id",
+                "company_id",
+                "state",
+                "move_type",
+                "invoice_date",
+            ]
+        )
+        self.env["account.move.line"].flush_model(["move_id", "sale_line_ids"])
+
+    @api.model
+    def _get_purchases_by_partner(self, scope):
+        """Purchases (_get_purchases_query): count in the window and ever,
+        first and last; how many are invoiced (an invoice, or an order with a
+        posted invoice); the orders invoiced, by the date of their first
+        invoice, and those not invoiced yet, whose handling cost is held; the
+        confirmed orders' amount still to invoice (Odoo's untaxed amount to
+        invoice of their lines, in company currency)."""
         return self._fetch_by_partner(
             SQL(
                 """
-            SELECT p.commercial_partner_id AS partner_id,
-                   COUNT(*) FILTER (WHERE so.date_order >= %(date_from)s) AS order_count,
+            WITH purchases AS (%(purchases)s),
+            invoiced AS (
+                SELECT b.order_id, MIN(m.invoice_date) AS invoiced_on
+                  FROM purchases b
+                  JOIN sale_order_line sol ON sol.order_id = b.order_id
+                  JOIN sale_order_line_invoice_rel r ON r.order_line_id = sol.id
+                  JOIN account_move_line l ON l.id = r.invoice_line_id
+                  JOIN account_move m ON m.id = l.move_id
+                 WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
+                 GROUP BY 1
+            ), to_invoice AS (
+                SELECT b.order_id,
+                       SUM(sol.untaxed_amount_to_invoice
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS to_invoice
+                  FROM purchases b
+                  JOIN sale_order so ON so.id = b.order_id
+                  JOIN sale_order_line sol ON sol.order_id = so.id
+                 WHERE sol.untaxed_amount_to_invoice <> 0
+                 GROUP BY 1
+            )
+            SELECT b.partner_id,
+                   COUNT(*) FILTER (WHERE b.purchased_at >= %(date_from)s) AS order_count,
                    COUNT(*) AS lifetime_order_count,
-                   MIN(so.date_order)::date AS first_sale_date,
-                   MAX(so.date_order)::date AS last_sale_date
-              FROM sale_order so
-              JOIN res_partner p ON p.id = so.partner_id
-             WHERE so.company_id = %(company)s AND so.state = 'sale'
-               AND p.commercial_partner_id = ANY(%(partner_array)s::int[])
+                   COUNT(*) FILTER (WHERE b.order_id IS NULL OR i.invoiced_on IS NOT NULL)
+                       AS lifetime_invoiced_count,
+                   COUNT(*) FILTER (WHERE i.invoiced_on >= %(date_from)s)
+                       AS invoiced_order_count,
+                   COUNT(i.invoiced_on) AS lifetime_invoiced_order_count,
+                   COUNT(*) FILTER (WHERE b.order_id IS NOT NULL AND i.invoiced_on IS NULL)
+                       AS pending_order_count,
+                   MIN(b.purchased_at)::date AS first_sale_date,
+                   MAX(b.purchased_at)::date AS last_sale_date,
+                   SUM(t.to_invoice) AS to_invoice
+              FROM purchases b
+              LEFT JOIN invoiced i ON i.order_id = b.order_id
+              LEFT JOIN to_invoice t ON t.order_id = b.order_id
              GROUP BY 1
             """,
+                purchases=self._get_purchases_query(
+                    self.env["res.company"].browse(scope["company"]),
+                    scope["partner_array"],
+                ),
                 **scope,
             )
         )
@@ -466,15 +660,17 @@ class CrmValueEngine(models.AbstractModel):
         """{partner id: (window cost, lifetime cost)} of serving each customer.
 
         `figures` holds the figures computed so far, by partner id. Here: the
-        company's handling cost per confirmed order, plus the cost of each
-        completed activity by type on the customer and its orders. Extend it
-        (call super and add) to count other costs, e.g. complaints.
+        company's handling cost per confirmed order, counted once the order
+        is invoiced (on its first invoice's date: held until then, see
+        _compute_figures), plus the cost of each completed activity by type
+        on the customer and its orders. Extend it (call super and add) to
+        count other costs, e.g. complaints.
         """
         handling = company.value_handling_cost
         costs = {
             pid: (
-                handling * figure["order_count"],
-                handling * figure["lifetime_order_count"],
+                handling * figure["invoiced_order_count"],
+                handling * figure["lifetime_invoiced_order_count"],
             )
             for pid, figure in figures.items()
         }
@@ -602,21 +798,19 @@ class CrmValueEngine(models.AbstractModel):
         classes, store them on the snapshots and on the partners (tracked)."""
         self.env.flush_all()
         company = company.with_company(company)
-        basis = (
-            "net_profit"
-            if company.value_ranking_basis == "window"
-            else "lifetime_net_profit"
-        )
         cr = self.env.cr
+        # Ranked once some business is invoiced: a customer whose purchases
+        # are all pending has no profit yet, only held costs, and is in no
+        # tier (never Lead on costs alone) until its first invoice.
         cr.execute(
             SQL(
                 """
             SELECT id, partner_id, %s, previous_tier_id FROM crm_value_snapshot
              WHERE company_id = %s AND is_current
-               AND (lifetime_order_count > 0 OR lifetime_revenue <> 0)
+               AND (lifetime_invoiced_count > 0 OR lifetime_revenue <> 0)
              ORDER BY id
             """,
-                SQL.identifier(basis),
+                SQL.identifier(self._get_ranking_basis(company)),
                 company.id,
             )
         )
@@ -687,6 +881,14 @@ class CrmValueEngine(models.AbstractModel):
         new_values.update({pid: (None, None) for pid in dropped})
         current.update(self._get_partner_tiers(company, dropped))
         self._write_partner_tiers(Partner, new_values, current)
+
+    @api.model
+    def _get_ranking_basis(self, company):
+        """The snapshot column of the profit customers are ranked and scored
+        on: over the analysis window or the whole history (Settings)."""
+        if company.value_ranking_basis == "window":
+            return "net_profit"
+        return "lifetime_net_profit"
 
     @api.model
     def _get_partner_tiers(self, company, partner_ids):
@@ -807,15 +1009,19 @@ class CrmValueEngine(models.AbstractModel):
         one Gamma-Gamma fit per company, written to the current snapshots."""
         self.env.flush_all()
         cr, today = self.env.cr, company._get_value_today()
+        # RFM monetary, the value matrix and the economic value read the
+        # profit the pyramid ranks on; lifetime value, the profit of all time.
         cr.execute(
             SQL(
                 """
             SELECT id, partner_id, first_sale_date, last_sale_date,
-                   GREATEST(lifetime_order_count, 1), net_profit, lifetime_net_profit
+                   GREATEST(lifetime_order_count, 1), lifetime_invoiced_count,
+                   %s, lifetime_net_profit
               FROM crm_value_snapshot
              WHERE company_id = %s AND is_current AND first_sale_date IS NOT NULL
              ORDER BY id
             """,
+                SQL.identifier(self._get_ranking_basis(company)),
                 company.id,
             )
         )
@@ -839,10 +1045,13 @@ class CrmValueEngine(models.AbstractModel):
         if not rows:
             self.env["crm.value.snapshot"].invalidate_model()
             return
-        ids, partner_ids, first, last, purchases, profit, lifetime_profit = zip(
-            *rows, strict=True
+        ids, partner_ids, first, last, purchases, invoiced, profit, lifetime_profit = (
+            zip(*rows, strict=True)
         )
         purchases = np.array(purchases, dtype=float)
+        # Profit counts the invoiced purchases only (matching): profit per
+        # purchase is over those.
+        invoiced = np.array([count or 0 for count in invoiced], dtype=float)
         profit = np.array(profit, dtype=float)
         lifetime_profit = np.array(lifetime_profit, dtype=float)
         recency_days = np.array([(today - day).days for day in last], dtype=float)
@@ -860,9 +1069,9 @@ class CrmValueEngine(models.AbstractModel):
         age = np.maximum(
             np.array([(today - a).days for a in first], dtype=float), recency
         )
-        average = lifetime_profit / purchases
+        average = lifetime_profit / np.maximum(invoiced, 1)
         p_alive, expected, future = self._predict(
-            company, frequency, recency, age, average
+            company, frequency, recency, age, average, invoiced
         )
         rate = company.value_discount_rate / 100.0
         middle_age = (age - recency / 2) / clv.DAYS_PER_MONTH
@@ -912,10 +1121,15 @@ class CrmValueEngine(models.AbstractModel):
         self.env["crm.value.snapshot"].invalidate_model()
 
     @api.model
-    def _predict(self, company, frequency, recency, age, average):
+    def _predict(self, company, frequency, recency, age, average, invoiced):
         """P(alive), expected orders in 12 months and discounted future profit
         over the company's horizon. Without enough repeat buyers to fit the
-        models, nothing is predicted (P(alive) unknown, no future profit)."""
+        models, nothing is predicted (P(alive) unknown, no future profit).
+
+        `frequency`, `recency`, `age`: every purchase (BG/NBD); `average`:
+        profit per invoiced purchase, `invoiced` of them (Gamma-Gamma): a
+        customer none of whose purchases is invoiced yet has no profit per
+        order of its own and is expected the population's."""
         size = len(frequency)
         nothing = ([None] * size, np.zeros(size), np.zeros(size))
         if np.count_nonzero(frequency > 0) < 2:
@@ -929,19 +1143,21 @@ class CrmValueEngine(models.AbstractModel):
             return nothing
         p_alive = purchases_model.p_alive(frequency, recency, age)
         expected = purchases_model.expected_purchases(365.25, frequency, recency, age)
-        repeat_profitable = (frequency > 0) & (average > 0)
+        repeats = np.maximum(invoiced - 1, 0)
+        repeat_profitable = (repeats > 0) & (average > 0)
         spend = average.copy()
         if np.count_nonzero(repeat_profitable) >= 2:
             spend_model = gamma_gamma.fit_gamma_gamma(
-                frequency[repeat_profitable], average[repeat_profitable]
+                repeats[repeat_profitable], average[repeat_profitable]
             )
             # The model shrinks a profitable customer's average toward the
-            # population's (a one-off buyer gets the population's); customers
-            # who made no profit keep their own average, zero or a loss.
-            profitable = average > 0
-            spend[profitable] = spend_model.expected_spend(
-                frequency[profitable],
-                np.where(frequency[profitable] > 0, average[profitable], 1.0),
+            # population's (a one-off buyer, or one not invoiced yet, gets the
+            # population's); customers who made no profit on what was
+            # invoiced keep their own average, zero or a loss.
+            shrunk = (average > 0) | (invoiced == 0)
+            spend[shrunk] = spend_model.expected_spend(
+                repeats[shrunk],
+                np.where(repeats[shrunk] > 0, average[shrunk], 1.0),
             )
         months = company.value_clv_horizon_months
         monthly = clv.monthly_purchases(

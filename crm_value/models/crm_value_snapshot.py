@@ -101,6 +101,31 @@ class CrmValueSnapshot(models.Model):
     avg_days_to_pay = fields.Float(
         string="Average Days to Pay", aggregator="avg", readonly=True
     )
+    # Not invoiced yet: the costs held until their revenue counts.
+    pending_cost = fields.Monetary(
+        string="Pending Cost",
+        groups=MANAGER,
+        aggregator="sum",
+        readonly=True,
+        help="Costs held until the revenue they earn is invoiced: the cost of "
+        "goods delivered and the handling of confirmed orders not invoiced yet. "
+        "They enter the profit with their invoice.",
+    )
+    to_invoice = fields.Monetary(
+        string="To Invoice",
+        groups=MANAGER,
+        aggregator="sum",
+        readonly=True,
+        help="Confirmed orders' amount still to invoice, untaxed, in company "
+        "currency (the orders' own amount to invoice).",
+    )
+    lifetime_invoiced_count = fields.Integer(
+        string="Invoiced Purchases (all time)",
+        aggregator="sum",
+        readonly=True,
+        help="Purchases whose profit counts: invoices without an order, and "
+        "orders with a posted invoice.",
+    )
 
     tier_id = fields.Many2one("crm.value.tier", readonly=True)
     previous_tier_id = fields.Many2one(

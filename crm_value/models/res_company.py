@@ -24,7 +24,7 @@ class ResCompany(models.Model):
         string="Handling Cost per Order",
         currency_field="currency_id",
         help="Cost of handling one confirmed sales order, counted in each "
-        "customer's cost to serve.",
+        "customer's cost to serve once the order is invoiced (pending until then).",
     )
     value_ranking_basis = fields.Selection(
         [

@@ -44,6 +44,8 @@ AMOUNT_FIGURES = (
     "lifetime_net_profit",
     "lifetime_margin_percent",
     "overdue_amount",
+    "pending_cost",
+    "to_invoice",
     "clv_historical",
     "clv_future",
     "clv",
@@ -126,7 +128,8 @@ class ResPartner(models.Model):
         string="Orders (window)",
         compute="_compute_value_public",
         search=_search_snapshot("order_count"),
-        help="Confirmed sales orders over the analysis window.",
+        help="Purchases over the analysis window: confirmed sales orders, and "
+        "posted invoices with no sales order.",
     )
     value_lifetime_order_count = fields.Integer(
         groups=INTERNAL,
@@ -278,8 +281,9 @@ class ResPartner(models.Model):
         groups=MANAGER,
         compute="_compute_value_amounts",
         search=_search_snapshot("cogs"),
-        help="Stock valuation of the goods delivered, less returns; for products "
-        "without stock valuation, the order line cost times the invoiced quantity.",
+        help="Stock valuation of the goods delivered and invoiced, less returns; "
+        "for products without stock valuation, the order line cost times the "
+        "invoiced quantity.",
     )
     value_discount = fields.Monetary(
         string="Discounts Granted",
@@ -295,7 +299,7 @@ class ResPartner(models.Model):
         groups=MANAGER,
         compute="_compute_value_amounts",
         search=_search_snapshot("cost_to_serve"),
-        help="Handling cost per confirmed order plus the cost of completed "
+        help="Handling cost per invoiced order plus the cost of completed "
         "activities by type.",
     )
     value_net_profit = fields.Monetary(
@@ -356,6 +360,25 @@ class ResPartner(models.Model):
         compute="_compute_value_amounts",
         search=_search_snapshot("lifetime_margin_percent"),
         digits=(16, 1),
+    )
+    value_pending_cost = fields.Monetary(
+        string="Pending Cost",
+        currency_field="value_currency_id",
+        groups=MANAGER,
+        compute="_compute_value_amounts",
+        search=_search_snapshot("pending_cost"),
+        help="Costs held until the revenue they earn is invoiced: the cost of "
+        "goods delivered and the handling of confirmed orders not invoiced yet. "
+        "They enter the net profit with their invoice.",
+    )
+    value_to_invoice = fields.Monetary(
+        string="To Invoice",
+        currency_field="value_currency_id",
+        groups=MANAGER,
+        compute="_compute_value_amounts",
+        search=_search_snapshot("to_invoice"),
+        help="Confirmed orders' amount still to invoice, untaxed, in company "
+        "currency: business not in the profit yet.",
     )
     value_clv_historical = fields.Monetary(
         string="Historical Lifetime Value",

@@ -72,8 +72,10 @@ class TestCustomerProfit(CrmValueCommon):
         with patch.object(crm_value_engine, "WHOLE_BOOKS_FROM", 0):
             whole_books = self.engine._compute_figures(self.company, ids)
         self.assertEqual(whole_books, by_index)
-        self.assertAlmostEqual(by_index[customer.id]["lifetime_cogs"], 40.0)
-        self.assertAlmostEqual(by_index[other.id]["lifetime_cogs"], 10.0)
+        # Delivered, not invoiced: the cost is held until invoiced.
+        self.assertAlmostEqual(by_index[customer.id]["pending_cost"], 40.0)
+        self.assertAlmostEqual(by_index[other.id]["pending_cost"], 10.0)
+        self.assertAlmostEqual(by_index[customer.id]["lifetime_cogs"], 0.0)
 
     def test_service_line_costs_the_order_line_cost(self):
         customer = self._customer("Serviced Works")
