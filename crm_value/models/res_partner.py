@@ -8,6 +8,8 @@ from odoo.tools.mail import generate_tracking_message_id
 from .crm_value_snapshot import QUADRANTS, TIER_MOVES
 
 MANAGER = "crm_value.group_crm_value_manager"
+# The ranking explained (rank, shares of profit): the Value tab's readers.
+VALUE_USER = "crm_value.group_crm_value_user"
 # How the company rates a customer: internal users only, never the portal.
 INTERNAL = "base.group_user"
 # Partners whose tracked changes are logged together (_write_logging_tracking)
@@ -239,7 +241,7 @@ class ResPartner(models.Model):
     # The customer explained, rendered from the stored facts when read.
     value_tier_reason = fields.Text(
         string="Why This Tier",
-        groups=INTERNAL,
+        groups=VALUE_USER,
         compute="_compute_value_tier_reason",
         help="The customer's rank and share of profit in the last ranking, and "
         "the rule of its tier.",
@@ -253,7 +255,7 @@ class ResPartner(models.Model):
     )
     value_history_chart = fields.Json(
         string="Value History",
-        groups=INTERNAL,
+        groups=VALUE_USER,
         compute="_compute_value_history_chart",
         help="Tier (and net profit, for managers) at the last snapshot of each "
         "of the last 12 months.",

@@ -107,6 +107,20 @@ class TestCustomerExplained(CrmValueCommon):
             [[200.0], [3]],  # 3: Gold, above Iron, Lead and no tier
         )
 
+    def test_an_employee_outside_customer_value_reads_no_ranking(self):
+        """Rank and shares of profit are the Value tab's: an employee without
+        Customer Value (a warehouse user reading partners) gets neither."""
+        employee = new_test_user(
+            self.env,
+            login="explained_employee",
+            groups="base.group_user",
+            company_id=self.company.id,
+        )
+        second = self._as(employee, self.second)
+        for field in ("value_tier_reason", "value_history_chart"):
+            with self.assertRaises(AccessError):
+                second.read([field])
+
     def test_locked_tier_says_so(self):
         self.fourth.write({"value_tier_id": self.gold.id, "value_tier_locked": True})
         fourth = self._as(self.manager, self.fourth)
