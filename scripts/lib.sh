@@ -73,6 +73,8 @@ ensure_venv() {
         say "installing Odoo 18's Python requirements and this project"
         "$VENV/bin/pip" install --disable-pip-version-check -r "$REPO/requirements.txt" \
             >"$VENV/pip.log" 2>&1 || { tail -30 "$VENV/pip.log"; die "pip install failed (log: $VENV/pip.log)"; }
+        "$VENV/bin/pip" install --disable-pip-version-check -r "$REPO/requirements-lint.txt" \
+            >>"$VENV/pip.log" 2>&1 || { tail -30 "$VENV/pip.log"; die "pip install of the linters failed"; }
         "$VENV/bin/pip" install --disable-pip-version-check --no-deps -r "$REPO/requirements-data.txt" \
             >>"$VENV/pip.log" 2>&1 || { tail -30 "$VENV/pip.log"; die "pip install of the data sets failed"; }
         "$VENV/bin/pip" install --disable-pip-version-check --no-build-isolation --no-deps -e "$REPO" \
@@ -131,4 +133,15 @@ db_exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '
 addons_installed() {
     db_exists "$1" && [ "$(psql -d "$1" -tAc "SELECT count(*) FROM ir_module_module
         WHERE name IN ('crm_value', 'crm_lifecycle', 'crm_care') AND state = 'installed'" 2>/dev/null)" = 3 ]
+}
+
+# The linters the README names, as a gate: ruff (lint and format) over the whole
+# repository, pylint-odoo (.pylintrc, the OCA's checks) over the three addons.
+run_linters() {
+    say "linting: ruff check, ruff format --check, pylint-odoo"
+    (cd "$REPO" \
+        && "$VENV/bin/ruff" check . \
+        && "$VENV/bin/ruff" format --check . \
+        && "$VENV/bin/pylint" --rcfile=.pylintrc crm_value crm_lifecycle crm_care) \
+        || die "a linter found something to fix (above); the tests did not run"
 }

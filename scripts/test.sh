@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: a fresh test database with the three addons installed,
+# Runs the linters (ruff, pylint-odoo: any finding stops it), then the whole test
+# suite: a fresh test database with the three addons installed,
 # then every test in the addons' tests/ folders and in the top-level tests/ folder,
 # by pytest with pytest-odoo. Extra arguments go to pytest (e.g. -k tier, -x).
 set -euo pipefail
@@ -10,6 +11,7 @@ DB=${ODOO_TEST_DB:-crm_value_test}
 check_odoo_src
 ensure_postgres
 ensure_venv
+run_linters
 ensure_browser
 write_config "$DB"
 

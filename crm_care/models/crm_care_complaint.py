@@ -262,9 +262,10 @@ class CrmCareComplaint(models.Model):
             complaint.team_id = customer.care_team_id or complaint.team_id
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for complaint in self:
             complaint.access_url = f"/my/complaints/{complaint.id}"
+        return result
 
     @api.depends("date_received", "date_resolved")
     def _compute_resolution_days(self):

@@ -14,8 +14,9 @@ class CrmValueEngine(models.AbstractModel):
     @api.model
     def _queue_company_recompute(self, company):
         """The care scheduler runs too: queued events and due care emails."""
-        super()._queue_company_recompute(company)
+        result = super()._queue_company_recompute(company)
         self.env.ref("crm_care.ir_cron_care_scheduler").sudo()._trigger()
+        return result
 
     def _get_satisfaction_by_partner(self, company, partner_ids):
         """Satisfaction from the customers' completed surveys: the average of

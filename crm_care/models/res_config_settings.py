@@ -45,7 +45,7 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         alias = self.env.ref(COMPLAINTS_ALIAS, raise_if_not_found=False)
         if alias:
             vals = {}
@@ -59,6 +59,7 @@ class ResConfigSettings(models.TransientModel):
         chosen = self.care_plan_ids
         (plans & chosen).filtered(lambda plan: not plan.active).active = True
         (plans - chosen).filtered("active").active = False
+        return result
 
     def _get_care_plans(self):
         """The care plans the switches turn on and off, archived ones too."""

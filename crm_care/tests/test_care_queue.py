@@ -205,7 +205,7 @@ class TestCareQueue(CrmCareCommon):
             # A fault injected for one customer (e.g. a representative's
             # activity refused), the plan itself sound.
             if any(customer == self.customer for customer, *_rest in todo):
-                raise UserError("This customer's care cannot be scheduled.")
+                raise UserError(self.env._("This customer's care cannot be scheduled."))
             return schedule(plan, todo, fallback_users)
 
         Queue = self.env["crm.care.queue"]

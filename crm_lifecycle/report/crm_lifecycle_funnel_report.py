@@ -15,7 +15,7 @@ class CrmLifecycleFunnelReport(models.Model):
     _rec_name = "stage_id"
 
     company_id = fields.Many2one("res.company", readonly=True)
-    stage_id = fields.Many2one("crm.lifecycle.stage", string="Stage", readonly=True)
+    stage_id = fields.Many2one("crm.lifecycle.stage", readonly=True)
     sequence = fields.Integer(readonly=True, aggregator=None)
     reached_count = fields.Integer(
         string="Customers Reached",

@@ -103,7 +103,6 @@ class CrmValueSnapshot(models.Model):
     )
     # Not invoiced yet: the costs held until their revenue counts.
     pending_cost = fields.Monetary(
-        string="Pending Cost",
         groups=MANAGER,
         aggregator="sum",
         readonly=True,
@@ -112,7 +111,6 @@ class CrmValueSnapshot(models.Model):
         "They enter the profit with their invoice.",
     )
     to_invoice = fields.Monetary(
-        string="To Invoice",
         groups=MANAGER,
         aggregator="sum",
         readonly=True,

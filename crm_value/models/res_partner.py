@@ -580,7 +580,7 @@ class ResPartner(models.Model):
         return ["value_tier_id"]
 
     def init(self):
-        super().init()
+        result = super().init()
         for fname in self._get_company_key_many2ones():
             # Odoo's default index of a company-dependent field (a btree of
             # "IS NOT NULL") looks cheaper to the planner than this one and is
@@ -597,6 +597,7 @@ class ResPartner(models.Model):
                     SQL.identifier(fname),
                 )
             )
+        return result
 
     def _is_company_key_many2one(self, fname):
         # A default value for all companies (ir.default) is read from outside

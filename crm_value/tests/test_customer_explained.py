@@ -96,7 +96,7 @@ class TestCustomerExplained(CrmValueCommon):
         second = self._as(self.user, self.second)
         self.assertIn("Rank 2 of 4", second.value_tier_reason)
         with self.assertRaises(AccessError):
-            second.value_tier_next_step  # noqa: B018
+            _amount = second.value_tier_next_step
         with self.assertRaises(AccessError):
             second.read(["value_tier_next_step"])
         kinds = [s["axis"] for s in second.value_history_chart["series"]]
