@@ -124,15 +124,6 @@ class CrmValueDashboard(models.AbstractModel):
     def _dashboard_current_domain(self, company):
         return [("company_id", "=", company.id), ("is_current", "=", True)]
 
-    @api.model
-    def _dashboard_profit_field(self, company):
-        """The profit the tiers rank customers by (Settings: ranking basis)."""
-        return (
-            "net_profit"
-            if company.value_ranking_basis == "window"
-            else "lifetime_net_profit"
-        )
-
     # ------------------------------------------------------------------
     # The pyramid (客户金字塔)
     # ------------------------------------------------------------------
@@ -142,7 +133,7 @@ class CrmValueDashboard(models.AbstractModel):
         first, and the tier moves of the snapshots dated in the period."""
         Snapshot = self.env["crm.value.snapshot"]
         amounts = self._dashboard_show_amounts()
-        profit = self._dashboard_profit_field(company)
+        profit = self.env["crm.value.engine"]._get_ranking_basis(company)
         current = self._dashboard_current_domain(company)
         aggregates = ["__count", f"{profit}:sum"] if amounts else ["__count"]
         by_tier = {
@@ -233,7 +224,7 @@ class CrmValueDashboard(models.AbstractModel):
         customers, highest profit first (the Pareto view's customers), at
         most one point per percent of customers, and where it crosses 80%."""
         Snapshot = self.env["crm.value.snapshot"]
-        profit = self._dashboard_profit_field(company)
+        profit = self.env["crm.value.engine"]._get_ranking_basis(company)
         Snapshot.check_field_access_rights("read", [profit])
         domain = [*self._dashboard_current_domain(company), (profit, ">", 0)]
         query = Snapshot._search(domain)
@@ -300,7 +291,7 @@ class CrmValueDashboard(models.AbstractModel):
         """Customers (and profit) per quadrant of the value matrix."""
         Snapshot = self.env["crm.value.snapshot"]
         amounts = self._dashboard_show_amounts()
-        profit = self._dashboard_profit_field(company)
+        profit = self.env["crm.value.engine"]._get_ranking_basis(company)
         current = self._dashboard_current_domain(company)
         aggregates = ["__count", f"{profit}:sum"] if amounts else ["__count"]
         groups = {
