@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import email_normalize, html2plaintext, plaintext2html
 
+from odoo.addons.crm_value.groups import INTERNAL
+
 from .crm_care_complaint_stage import DONE_STATES, OPEN_STATES
 from .crm_care_sla_policy import COMPLAINT_PRIORITIES
 
@@ -30,9 +32,6 @@ SLA_FIELDS = {
     "date_responded",
     "date_resolved",
 }
-# How we handle and rate a complaint: for staff, never for the customer (portal
-# users read their own complaints).
-INTERNAL = "base.group_user"
 # Changes that move the customer's cost to serve.
 COST_FIELDS = {"cost", "stage_id", "partner_id", "company_id", "date_received"}
 

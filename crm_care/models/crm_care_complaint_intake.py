@@ -4,7 +4,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import email_normalize, hash_sign, human_size, verify_hash_signed
 
-INTERNAL = "base.group_user"
+from odoo.addons.crm_value.groups import INTERNAL
+
 CONFIRM_SCOPE = "crm_care.complaint_web_confirm"
 # System parameters, with the defaults used when one is missing or broken.
 PARAM_LIMIT_EMAIL = ("crm_care.complaint_form_limit_email", 3)

@@ -1,16 +1,13 @@
-from odoo import api, models
+from odoo import models
 
 
 class CrmLifecycleHistory(models.Model):
     _inherit = "crm.lifecycle.history"
 
-    @api.model
-    def _record_moves(self, company, moves, now):
-        moves = super()._record_moves(company, moves, now)
-        if not self.env.context.get("lifecycle_initial_classification"):
-            # (The first evaluation of a company classifies, nobody enters.)
-            moves._care_fire_stage_entered()
-        return moves
+    def _on_stages_entered(self, company):
+        result = super()._on_stages_entered(company)
+        self._care_fire_stage_entered()
+        return result
 
     def _care_fire_stage_entered(self):
         # Only the stage a customer ends in: stages passed through in the same

@@ -6,17 +6,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import get_lang
 
+from odoo.addons.crm_value.groups import INTERNAL, MANAGER
 from odoo.addons.crm_value.models.crm_value_standing import HISTORY_MONTHS
 
-MANAGER = "crm_value.group_crm_value_manager"
 # Who looks after a customer: chosen by a manager, or by the customer's own
 # salesperson (the record rules let the representative read its complaints).
 CARE_ASSIGNMENT_FIELDS = ("care_user_id", "care_team_id")
 # Who owns a customer: changing them hands it (and its care) over.
 HANDOVER_FIELDS = ("user_id", "parent_id")
-# Internal figures and links: how the company rates and serves the customer,
-# never shown to the customer (portal users read their own partner).
-INTERNAL = "base.group_user"
 
 
 class ResPartner(models.Model):

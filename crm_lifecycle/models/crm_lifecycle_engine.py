@@ -46,21 +46,27 @@ class CrmLifecycleEngine(models.AbstractModel):
                 # already has: they are not entering their stage, so no warning
                 # and no care plan (tens of thousands of activities at once for
                 # a large base). From then on, every stage entered starts them.
-                engine.with_context(
-                    lifecycle_initial_classification=not (
-                        company.lifecycle_last_full_evaluation
-                    )
-                )._evaluate_queued(company, partner_ids, last_id, batch_size)
+                engine._evaluate_queued(
+                    company,
+                    partner_ids,
+                    last_id,
+                    batch_size,
+                    initial=not company.lifecycle_last_full_evaluation,
+                )
             if full:
                 queue._mark_full_pass_done(company)
 
     @api.model
-    def _evaluate_queued(self, company, partner_ids, last_id, batch_size):
+    def _evaluate_queued(
+        self, company, partner_ids, last_id, batch_size, initial=False
+    ):
         """Decide the moves of all the company's queued customers at once (one
         facts query, one search per rule: the database joins whole tables
         rather than probing indexes batch after batch), then store them
         `batch_size` customers at a time, each batch committed with its queue
-        rows (up to `last_id`: customers queued again meanwhile stay queued)."""
+        rows (up to `last_id`: customers queued again meanwhile stay queued).
+        `initial`: the company's first evaluation, which classifies the
+        customers it has (no warning, nobody enters a stage)."""
         self.env["crm.value.engine"]._tune_transaction()
         today = company._get_value_today()
         now = fields.Datetime.now()
@@ -76,6 +82,7 @@ class CrmLifecycleEngine(models.AbstractModel):
                 facts,
                 today,
                 now,
+                initial=initial,
             ),
         )
 
@@ -176,11 +183,11 @@ class CrmLifecycleEngine(models.AbstractModel):
         return {pid: state for pid, *state in self.env.cr.fetchall()}
 
     @api.model
-    def _apply_moves(self, company, moves, facts, today, now, warn=True):
+    def _apply_moves(self, company, moves, facts, today, now, warn=True, initial=False):
         """Store these moves ({partner id: [(from stage id, to stage id,
         rule)]}): history, one chatter note per customer, warnings (with
-        `warn`) for those entering an at-risk stage. Returns {partner id:
-        stage they end in}."""
+        `warn`, and not on the `initial` classification) for those entering
+        an at-risk stage. Returns {partner id: stage they end in}."""
         if not moves:
             return {}
         Stage, Rule = self.env["crm.lifecycle.stage"], self.env["crm.lifecycle.rule"]
@@ -214,6 +221,7 @@ class CrmLifecycleEngine(models.AbstractModel):
                 for pid, chain in moves.items()
             },
             now,
+            entered=not initial,
         )
         by_stage = defaultdict(list)
         for pid, chain in moves.items():
@@ -228,7 +236,7 @@ class CrmLifecycleEngine(models.AbstractModel):
         at_risk = [
             pid for stage, ids in by_stage.items() if stage.is_at_risk for pid in ids
         ]
-        if warn and not self.env.context.get("lifecycle_initial_classification"):
+        if warn and not initial:
             self._warn_at_risk(Partner.browse(at_risk), reasons)
         back = [
             pid

@@ -193,11 +193,13 @@ class CrmLifecycleHistory(models.Model):
         ]
 
     @api.model
-    def _record_moves(self, company, moves, now):
+    def _record_moves(self, company, moves, now, entered=True):
         """Store `moves`, {partner id: [(from stage, to stage, rule, user,
         reason)]} in the order they happened at `now`, and close the stays they
         end. A reason is {"reason_code": code, REASON_FACTS name: value}, the
-        words written when read, or a text kept as it is."""
+        words written when read, or a text kept as it is. With `entered`
+        (not on a company's first classification), the customers entered
+        their stages: _on_stages_entered is called."""
         if not moves:
             return self
         self.env.flush_all()
@@ -272,7 +274,14 @@ class CrmLifecycleHistory(models.Model):
         history.modified(self._fields, create=True)
         for name in ("is_churn", "is_win_back"):  # inserted with the moves
             self.env.remove_to_compute(self._fields[name], history)
+        if entered:
+            history._on_stages_entered(company)
         return history
+
+    def _on_stages_entered(self, company):
+        """Hook: these moves, just recorded in `company`, are customers
+        entering stages (care plans start on them). Not called for a
+        company's first classification of the customers it already has."""
 
     # ------------------------------------------------------------------
     # Conversion between stages, as percentages in reports

@@ -8,6 +8,8 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import datetime, safe_eval
 
+from odoo.addons.crm_value.groups import MANAGER
+
 from ..rule_conditions import (
     SETTING_NAMES,
     disallowed_constructs,
@@ -18,7 +20,6 @@ from ..rule_conditions import (
 )
 
 _logger = logging.getLogger(__name__)
-MANAGER = "crm_value.group_crm_value_manager"
 
 RECENCY_CONDITIONS = [
     ("none", "None"),

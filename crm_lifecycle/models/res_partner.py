@@ -5,13 +5,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, formatLang
 
+from odoo.addons.crm_value.groups import INTERNAL, MANAGER, USER
 from odoo.addons.crm_value.sql_arrays import array_literal
 
-MANAGER = "crm_value.group_crm_value_manager"
-USER = "crm_value.group_crm_value_user"
-# Lifecycle classification: the company's own view of the customer, never
-# read by the customer (portal) or the public.
-INTERNAL = "base.group_user"
 # What only the engines and Customer Value managers write (but see
 # _check_engine_fields_write: the pre-sale moves of a salesperson).
 STAGE_FIELDS = {"lifecycle_stage_id", "lifecycle_stage_date", "lifecycle_locked"}

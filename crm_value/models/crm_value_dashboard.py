@@ -4,10 +4,9 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..groups import MANAGER, USER
 from .crm_value_snapshot import QUADRANTS
 
-USER = "crm_value.group_crm_value_user"
-MANAGER = "crm_value.group_crm_value_manager"
 # The periods the dashboard offers, in calendar months up to the current one.
 PERIODS = (3, 6, 12)
 # The share of profit the Pareto tile looks for (the 80 of 80/20).

@@ -2,7 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
-MANAGER = "crm_value.group_crm_value_manager"
+from ..groups import MANAGER
 
 TIER_MOVES = [
     ("new", "New"),

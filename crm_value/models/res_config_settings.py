@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
+from ..groups import MANAGER
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -37,7 +39,7 @@ class ResConfigSettings(models.TransientModel):
     def action_value_recompute_now(self):
         """Recompute the value of every customer of the company now, and what
         depends on it (lifecycle, care), through the scheduled runs' queues."""
-        if not self.env.user.has_group("crm_value.group_crm_value_manager"):
+        if not self.env.user.has_group(MANAGER):
             raise AccessError(
                 self.env._("Only Customer Value managers can recompute customer value.")
             )

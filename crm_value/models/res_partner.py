@@ -5,13 +5,10 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, Query, split_every
 from odoo.tools.mail import generate_tracking_message_id
 
+from ..groups import INTERNAL, MANAGER
+from ..groups import USER as VALUE_USER
 from .crm_value_snapshot import QUADRANTS, TIER_MOVES
 
-MANAGER = "crm_value.group_crm_value_manager"
-# The ranking explained (rank, shares of profit): the Value tab's readers.
-VALUE_USER = "crm_value.group_crm_value_user"
-# How the company rates a customer: internal users only, never the portal.
-INTERNAL = "base.group_user"
 # Partners whose tracked changes are logged together (_write_logging_tracking)
 TRACKING_CHUNK = 1000
 

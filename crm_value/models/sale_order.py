@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-MANAGER = "crm_value.group_crm_value_manager"
+from ..groups import MANAGER
 
 
 class SaleOrder(models.Model):
