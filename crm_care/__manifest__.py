@@ -6,6 +6,8 @@
     "category": "Sales/CRM",
     "author": "Customer Value CRM",
     "license": "LGPL-3",
+    "website": "https://github.com/customer-value-crm/crm-customer-value",
+    "development_status": "Beta",
     "depends": ["crm_lifecycle", "survey", "portal", "resource"],
     "external_dependencies": {"python": []},
     "data": [

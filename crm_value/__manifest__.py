@@ -6,6 +6,8 @@
     "category": "Sales/CRM",
     "author": "Customer Value CRM",
     "license": "LGPL-3",
+    "website": "https://github.com/customer-value-crm/crm-customer-value",
+    "development_status": "Beta",
     "depends": ["sale_management", "sale_margin", "sale_stock", "stock_account"],
     "external_dependencies": {"python": ["numpy", "scipy"]},
     "data": [
