@@ -2,7 +2,7 @@
     "name": "Customer Care",
     "summary": "Care plans that run themselves, a dedicated service "
     "representative per customer, satisfaction surveys and complaints",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "author": "Customer Value CRM",
     "license": "LGPL-3",
@@ -28,11 +28,13 @@
         "views/crm_care_team_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
-        "views/crm_care_coverage_report_views.xml",
         "views/survey_user_input_views.xml",
         "views/crm_care_complaint_views.xml",
         "views/crm_care_complaint_portal_templates.xml",
         "views/res_config_settings_views.xml",
+        "wizards/crm_care_assign_wizard_views.xml",
+        "wizards/crm_care_survey_wizard_views.xml",
+        "report/crm_care_coverage_report_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -6,11 +6,14 @@ from . import crm_care_queue
 from . import crm_care_complaint_stage
 from . import crm_care_complaint_category
 from . import crm_care_sla_policy
+from . import crm_care_complaint_gateway
+from . import crm_care_complaint_sla
 from . import crm_care_complaint
 from . import crm_care_complaint_intake
 from . import mail_activity
 from . import mail_activity_plan
 from . import mail_activity_plan_template
+from . import crm_care_assignment_mixin
 from . import res_partner
 from . import sale_order
 from . import stock_picking

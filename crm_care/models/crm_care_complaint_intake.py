@@ -1,261 +1,218 @@
-import unicodedata
-from datetime import timedelta
+from odoo import api, models
+from odoo.tools import formataddr, plaintext2html
 
-from odoo import api, fields, models
-from odoo.tools import email_normalize, hash_sign, human_size, verify_hash_signed
+from .crm_care_complaint_gateway import clean_header, clean_text
 
-from odoo.addons.crm_value.groups import INTERNAL
-
-CONFIRM_SCOPE = "crm_care.complaint_web_confirm"
-# System parameters, with the defaults used when one is missing or broken.
-PARAM_LIMIT_EMAIL = ("crm_care.complaint_form_limit_email", 3)
-PARAM_LIMIT_IP = ("crm_care.complaint_form_limit_ip", 10)
-PARAM_CONFIRM_HOURS = ("crm_care.complaint_confirm_hours", 72)
-PARAM_ATTACHMENT_MB = ("crm_care.complaint_attachment_max_mb", 10)
-# The rate limits count the form's complaints of the last hour.
-RATE_WINDOW = timedelta(hours=1)
+# What a form may hold: enough for a real complaint, not for a flood.
+MAX_LENGTHS = {
+    "name": 100,
+    "email": 254,
+    "phone": 40,
+    "subject": 200,
+    "description": 5000,
+}
 
 
-def clean_header(text):
-    """`text` fit for one line of a mail header: control and format characters
-    (CR, LF, NUL, tabs, line separators...) become spaces, runs of spaces one."""
-    cleaned = "".join(
-        " " if unicodedata.category(char)[0] in "CZ" else char for char in text or ""
-    )
-    return " ".join(cleaned.split())
+class CrmCareComplaintIntake(models.AbstractModel):
+    """The complaint forms a customer fills in: the public one (/complaint)
+    and the portal's (/my/complaints/new). Each submission is checked and its
+    complaint created in one method, which returns what to tell the sender;
+    the controllers only read the request and render."""
 
+    _name = "crm.care.complaint.intake"
+    _description = "Complaint Forms"
 
-def clean_text(text):
-    """Multi-line `text` without control characters but its line breaks."""
-    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(
-        "".join(
-            char
-            for char in line
-            if char == "\t" or unicodedata.category(char) not in ("Cc", "Cs")
+    # ------------------------------------------------------------------
+    # The public form, for anyone
+    # ------------------------------------------------------------------
+    @api.model
+    def _submit_public_form(self, post, remote_addr):
+        """Check the public form's `post` and create its complaint, kept with
+        the address given but filed for nobody until that address is
+        confirmed by the link mailed to it (an address typed into a form
+        proves no identity). Returns (complaint, errors, status): the
+        complaint, or the errors to show with their HTTP status (429 when the
+        form's rate limit for this address or IP is reached)."""
+        Complaint = self.env["crm.care.complaint"]
+        errors, values = self._check_public_form(post)
+        if errors:
+            return Complaint, errors, 200
+        if Complaint._web_form_rate_limited(values["email"], remote_addr):
+            message = self.env._(
+                "We have received several complaints from you in the last hour. "
+                "Please try again later, or write to us by email."
+            )
+            return Complaint, [message], 429
+        company = self.env.company
+        # sudo: visitors cannot create complaints; this form is their way in.
+        complaint = (
+            Complaint.sudo()
+            .with_company(company)
+            .create(
+                {
+                    "subject": values["subject"],
+                    "description": plaintext2html(values["description"]),
+                    "email_from": formataddr((values["name"], values["email"])),
+                    "web_email": values["email"],
+                    "web_remote_addr": remote_addr,
+                    "phone": values["phone"] or False,
+                    "channel": "web",
+                    "company_id": company.id,
+                }
+            )
         )
-        for line in lines
-    ).strip()
-
-
-class CrmCareComplaint(models.Model):
-    """How complaints come in from outside. The public form: an address typed
-    into a form is no identity, so such a complaint stays unmatched until the
-    address is confirmed by the link mailed to it (or staff match it by hand);
-    the form is rate-limited per address and per client IP. The complaints
-    alias: header fields cleaned, attachments over the size limit dropped."""
-
-    _inherit = "crm.care.complaint"
-
-    web_email = fields.Char(
-        string="Address Given",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        groups=INTERNAL,
-        help="The email address typed into the public complaint form. The "
-        "complaint is filed for the customer owning it only once the address is "
-        "confirmed by the link mailed to it.",
-    )
-    web_email_confirmed = fields.Boolean(
-        string="Address Confirmed",
-        readonly=True,
-        copy=False,
-        groups=INTERNAL,
-        help="The sender of the public form clicked the confirmation link mailed "
-        "to the address they gave.",
-    )
-    web_remote_addr = fields.Char(
-        string="Sent From IP",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        groups=INTERNAL,
-        help="The client IP address the public form was sent from.",
-    )
-
-    # ------------------------------------------------------------------
-    # Rate limit
-    # ------------------------------------------------------------------
-    @api.model
-    def _get_care_param(self, param):
-        """An integer system parameter, or its default when unset or broken."""
-        key, default = param
-        raw = self.env["ir.config_parameter"].sudo().get_param(key)
-        try:
-            return int(raw) if raw not in (None, False, "") else default
-        except ValueError:
-            return default
+        complaint._web_send_confirmation()
+        return complaint, [], 200
 
     @api.model
-    def _web_form_rate_limited(self, email, remote_addr):
-        """Whether the public form has taken its limit of complaints this last
-        hour from this address or from this client IP (a limit of 0: none)."""
-        since = fields.Datetime.now() - RATE_WINDOW
-        # sudo: counted over all the form's complaints, whoever may read them.
-        Complaint = self.sudo()
-        limits = [
-            ("web_email", email, self._get_care_param(PARAM_LIMIT_EMAIL)),
-            ("web_remote_addr", remote_addr, self._get_care_param(PARAM_LIMIT_IP)),
+    def _check_public_form(self, post):
+        """The cleaned values of the public form, and the errors to show."""
+        _ = self.env._
+        values = {
+            key: clean_header(post.get(key))
+            for key in ("name", "email", "phone", "subject")
+        }
+        values["description"] = clean_text(post.get("description"))
+        # Whole sentences per field: translators get no fragments to assemble.
+        missing = {
+            "name": _("Please fill in your name."),
+            "email": _("Please fill in your email address."),
+            "subject": _("Please fill in the subject."),
+            "description": _("Please tell us what happened."),
+        }
+        errors = [message for key, message in missing.items() if not values[key]]
+        errors += self._length_errors(values)
+        email = self.env["crm.care.complaint"]._web_normalize_email(
+            post.get("email") or ""
+        )
+        if values["email"] and not email:
+            errors.append(_("Please enter a valid email address."))
+        return errors, dict(values, email=email)
+
+    # ------------------------------------------------------------------
+    # The portal's form, for the logged-in customer
+    # ------------------------------------------------------------------
+    @api.model
+    def _submit_portal_form(self, post, partner):
+        """Check the portal form `partner` (the logged-in user's) sent and
+        create its complaint for their company. Returns (complaint, errors)."""
+        customer = partner.commercial_partner_id
+        company = self._portal_company(customer)
+        errors, vals = self._check_portal_form(post, customer, company)
+        if errors:
+            return self.env["crm.care.complaint"], errors
+        # Portal users may not create complaints themselves: the customer,
+        # contact and channel come from the session, never from the form.
+        vals.update(
+            partner_id=customer.id,
+            contact_id=partner.id if partner != customer else False,
+            email_from=partner.email,
+            phone=partner.phone,
+            channel="portal",
+            company_id=company.id,
+        )
+        complaint = (
+            self.env["crm.care.complaint"].sudo().with_company(company).create(vals)
+        )
+        return complaint, []
+
+    @api.model
+    def _portal_company(self, customer):
+        """The company a customer's portal complaints are filed in."""
+        return customer.company_id or self.env.company
+
+    @api.model
+    def _portal_categories(self, company):
+        """The categories the portal form offers."""
+        return (
+            self.env["crm.care.complaint.category"]
+            .sudo()
+            .search([("company_id", "in", [False, company.id])])
+        )
+
+    @api.model
+    def _portal_orders(self, customer):
+        """The orders the portal form offers: the customer's own confirmed
+        ones (sudo: whoever follows them)."""
+        return (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", customer.id),
+                    ("state", "=", "sale"),
+                ],
+                order="date_order desc, id desc",
+                limit=100,
+            )
+        )
+
+    @api.model
+    def _check_portal_form(self, post, customer, company):
+        """The values of a complaint filed from /my, and the errors to show."""
+        _ = self.env._
+        errors = []
+        subject = clean_header(post.get("subject"))
+        description = clean_text(post.get("description"))
+        if not subject:
+            errors.append(_("Please tell us in a few words what went wrong."))
+        errors += self._length_errors({"subject": subject, "description": description})
+        vals = {
+            "subject": subject,
+            "description": plaintext2html(description) if description else False,
+        }
+        category = _chosen(self._portal_categories(company), post.get("category_id"))
+        if category is None:
+            errors.append(_("Please choose a category from the list."))
+        order = _chosen(self._portal_orders(customer), post.get("order_id"))
+        if order is None:
+            errors.append(_("Please choose one of your orders from the list."))
+        if category:
+            vals["category_id"] = category.id
+        if order:
+            vals["document_ref"] = f"{order._name},{order.id}"
+        return errors, vals
+
+    @api.model
+    def _length_errors(self, values):
+        """What to say about the given form values that are too long."""
+        _ = self.env._
+        messages = {
+            "name": _(
+                "Your name is too long (%(max)s characters at most).",
+                max=MAX_LENGTHS["name"],
+            ),
+            "email": _(
+                "Your email address is too long (%(max)s characters at most).",
+                max=MAX_LENGTHS["email"],
+            ),
+            "phone": _(
+                "Your phone number is too long (%(max)s characters at most).",
+                max=MAX_LENGTHS["phone"],
+            ),
+            "subject": _(
+                "The subject is too long (%(max)s characters at most).",
+                max=MAX_LENGTHS["subject"],
+            ),
+            "description": _(
+                "The description is too long (%(max)s characters at most).",
+                max=MAX_LENGTHS["description"],
+            ),
+        }
+        return [
+            message
+            for key, message in messages.items()
+            if len(values.get(key) or "") > MAX_LENGTHS[key]
         ]
-        return any(
-            limit > 0
-            and value
-            and Complaint.search_count(
-                [(fname, "=", value), ("create_date", ">=", since)], limit=limit
-            )
-            >= limit
-            for fname, value, limit in limits
-        )
 
-    # ------------------------------------------------------------------
-    # Confirmation of the address
-    # ------------------------------------------------------------------
-    def _web_confirm_token(self):
-        self.ensure_one()
-        return hash_sign(
-            self.env(su=True),
-            CONFIRM_SCOPE,
-            [self.id, self.sudo().web_email],
-            expiration_hours=self._get_care_param(PARAM_CONFIRM_HOURS),
-        )
 
-    def _web_confirm_url(self):
-        self.ensure_one()
-        return f"{self.get_base_url()}/complaint/confirm/{self.id}/{self._web_confirm_token()}"
-
-    def _web_check_confirm_token(self, token):
-        """Whether `token` is this complaint's valid, unexpired confirmation
-        token (signed for its id and the address given)."""
-        self.ensure_one()
-        complaint = self.sudo()
-        if not (token and complaint.web_email):
-            return False
-        try:
-            payload = verify_hash_signed(self.env(su=True), CONFIRM_SCOPE, token)
-        except ValueError:  # not even a token (bad base64, version, JSON)
-            return False
-        return payload == [complaint.id, complaint.web_email]
-
-    def _web_send_confirmation(self):
-        """Mail the address given on the form the link that confirms it."""
-        template = self.env.ref("crm_care.mail_template_complaint_web_confirm")
-        for complaint in self.sudo():
-            template.sudo().send_mail(
-                complaint.id, email_layout_xmlid="mail.mail_notification_light"
-            )
-
-    def _web_confirm_email(self):
-        """The address given on the form is confirmed: file the complaint for
-        the customer owning it (unless staff matched it already) and let the
-        contact follow it."""
-        for complaint in self.sudo().filtered(lambda c: not c.web_email_confirmed):
-            vals = {"web_email_confirmed": True}
-            sender = (
-                self._find_sender(complaint.web_email)
-                if not complaint.partner_id
-                else self.env["res.partner"]
-            )
-            if sender:
-                vals["partner_id"] = sender.id
-                if sender.company_id:
-                    vals["company_id"] = sender.company_id.id
-            complaint.write(vals)
-            if sender:
-                complaint.message_subscribe(
-                    (complaint.contact_id or complaint.partner_id).ids
-                )
-            complaint.message_post(
-                body=complaint._care_staff_env()._(
-                    "The sender confirmed the address %(email)s given on the "
-                    "public form.",
-                    email=complaint.web_email,
-                ),
-                subtype_xmlid="mail.mt_note",
-                author_id=self.env.ref("base.partner_root").id,
-            )
-
-    # ------------------------------------------------------------------
-    # Mail gateway: the loop guard counts mails, not form posts
-    # ------------------------------------------------------------------
-    @api.model
-    def _detect_loop_sender_domain(self, email_from_normalized):
-        # Complaints from the public form or the portal carry an address too,
-        # but are no mails: counted, they would make the sender's real mail
-        # look like a loop and bounce it.
-        domain = super()._detect_loop_sender_domain(email_from_normalized)
-        return [("channel", "=", "email"), *domain] if domain else domain
-
-    @api.model
-    def _web_normalize_email(self, email):
-        """The one email address typed into a form, normalized; False when it
-        holds control characters, several addresses or none."""
-        if not email or clean_header(email) != email.strip():
-            return False
-        return email_normalize(email, strict=True)
-
-    # ------------------------------------------------------------------
-    # Mail gateway: clean headers, no oversize attachments
-    # ------------------------------------------------------------------
-    @api.model
-    def message_new(self, msg_dict, custom_values=None):
-        # The gateway posts `msg_dict` on the complaint once it exists: what is
-        # cleaned or dropped here is what gets stored.
-        dropped = self._clean_incoming_mail(msg_dict)
-        complaint = super().message_new(msg_dict, custom_values=custom_values)
-        complaint._note_dropped_attachments(dropped)
-        return complaint
-
-    def message_update(self, msg_dict, update_vals=None):
-        dropped = self._clean_incoming_mail(msg_dict)
-        result = super().message_update(msg_dict, update_vals=update_vals)
-        self._note_dropped_attachments(dropped)
-        return result
-
-    @api.model
-    def _clean_incoming_mail(self, msg_dict):
-        """Clean in place the header fields of an incoming mail and remove its
-        attachments over the size limit; returns the (name, size) removed."""
-        for key in ("email_from", "subject"):
-            if msg_dict.get(key):
-                msg_dict[key] = clean_header(msg_dict[key])
-        limit = self._get_care_param(PARAM_ATTACHMENT_MB) * 1024 * 1024
-        kept, dropped = [], []
-        for attachment in msg_dict.get("attachments") or []:
-            content = attachment[1] or b""
-            size = len(content.encode() if isinstance(content, str) else content)
-            if limit > 0 and size > limit:
-                dropped.append((attachment[0], size))
-            else:
-                kept.append(attachment)
-        if dropped:
-            msg_dict["attachments"] = kept
-        return dropped
-
-    def _care_staff_env(self):
-        """The environment of the notes the system posts on this complaint:
-        in the language of its owner (else of the company), not of whoever
-        sent the mail or filled the public form."""
-        self.ensure_one()
-        lang = self.user_id.lang or self.company_id.partner_id.lang
-        return self.with_context(lang=lang).env if lang else self.env
-
-    def _note_dropped_attachments(self, dropped):
-        """Tell on the complaint which attachments of the mail were not kept."""
-        if not dropped:
-            return
-        limit_mb = self._get_care_param(PARAM_ATTACHMENT_MB)
-        for complaint in self:
-            complaint.message_post(
-                body=complaint._care_staff_env()._(
-                    "Attachments not kept, larger than the %(limit)s MB allowed: "
-                    "%(files)s. Ask the sender for smaller files or another way "
-                    "to share them.",
-                    limit=limit_mb,
-                    files=", ".join(
-                        f"{name or '?'} ({human_size(size)})" for name, size in dropped
-                    ),
-                ),
-                subtype_xmlid="mail.mt_note",
-                author_id=self.env.ref("base.partner_root").id,
-            )
+def _chosen(records, raw):
+    """The record a form's select chose among `records`: empty when nothing
+    was chosen, None when the choice is not one of them (tampered with)."""
+    if not raw:
+        return records.browse()
+    try:
+        chosen = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return records.filtered(lambda r: r.id == chosen) or None

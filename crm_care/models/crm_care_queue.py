@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from odoo.addons.crm_value.sql_arrays import array_literal, unnest_rows
 
+from ..care_event import CareEvent
 from .mail_activity_plan import CARE_TRIGGERS
 
 _logger = logging.getLogger(__name__)
@@ -189,25 +190,22 @@ class CrmCareQueue(models.Model):
             documents["survey.user_input"]._care_alert_unhappy()
             return
         existing = {(doc._name, doc.id) for docs in documents.values() for doc in docs}
-        rows = self.filtered(lambda row: (row.res_model, row.res_id) in existing)
-        fallback_users = {f"{row.res_model},{row.res_id}": row.user_id for row in rows}
-        for plan in self.env["mail.activity.plan"]._care_plans(trigger):
-            on_time_only = trigger == "invoice_paid" and plan.care_paid_on_time_only
-            plan._care_launch(
-                [
-                    (
-                        row.partner_id,
-                        f"{row.res_model},{row.res_id}",
-                        self.env[row.res_model].browse(row.res_id),
-                        row.date,
-                    )
-                    for row in rows
-                    if (not plan.company_id or plan.company_id == row.company_id)
-                    and (row.paid_on_time or not on_time_only)
-                ],
-                once_per_customer=True,
-                fallback_users=fallback_users,
-            )
+        self.env["mail.activity.plan"]._care_fire(
+            trigger,
+            [
+                CareEvent(
+                    row.partner_id,
+                    self.env[row.res_model].browse(row.res_id),
+                    row.date,
+                    row.company_id,
+                    user=row.user_id,
+                    paid_on_time=row.paid_on_time,
+                )
+                for row in self
+                if (row.res_model, row.res_id) in existing
+            ],
+            once_per_customer=True,
+        )
 
     @api.model
     def _commit(self):

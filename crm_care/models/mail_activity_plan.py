@@ -6,6 +6,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
+from ..care_event import CareEvent
+
 CARE_TRIGGERS = [
     ("quotation_sent", "Quotation sent"),
     ("order_confirmed", "Order confirmed"),
@@ -71,9 +73,11 @@ class MailActivityPlan(models.Model):
         string="Tier Move",
         default="any",
     )
-    care_stage_code = fields.Char(
-        string="Lifecycle Stage Code",
-        help="For stage entered: the code of the lifecycle stage, e.g. at_risk.",
+    care_stage_id = fields.Many2one(
+        "crm.lifecycle.stage",
+        string="Lifecycle Stage",
+        ondelete="restrict",
+        help="For stage entered: the lifecycle stage customers enter.",
     )
     care_paid_on_time_only = fields.Boolean(
         string="Only If Paid on Time",
@@ -144,50 +148,78 @@ class MailActivityPlan(models.Model):
         return safe_eval(self.care_domain or "[]", {"uid": self.env.uid})
 
     # ------------------------------------------------------------------
-    # Firing
+    # Firing: the one door of care
     # ------------------------------------------------------------------
     @api.model
-    def _care_plans(self, trigger, company=None):
-        domain = [("care_trigger", "=", trigger), ("res_model", "=", "res.partner")]
-        if company:
-            domain.append(("company_id", "in", (False, company.id)))
-        return self.search(domain)
-
-    @api.model
-    def _care_fire(self, trigger, events, company=None, plans=None):
-        """Launch the plans of `trigger` for `events`: (customer, key, document
-        or None, base date or None) tuples. Returns the care events created."""
+    def _care_fire(self, trigger, events, once_per_customer=False):
+        """Launch the plans of `trigger` that accept each of `events`
+        (CareEvent): what the firing model saw happen; each plan decides
+        (_care_accepts). With `once_per_customer`, a plan answers only the
+        first new event of each customer (two invoices paid by one payment:
+        one thank-you). Returns the care events created."""
         created = self.env["crm.care.event"]
         if not events:
             return created
-        for plan in plans if plans is not None else self._care_plans(trigger, company):
-            created |= plan._care_launch(events)
+        companies = self.env["res.company"].union(
+            *(event.company for event in events if event.company)
+        )
+        for plan in self._care_plans(trigger, companies):
+            accepted = [event for event in events if plan._care_accepts(event)]
+            created |= plan._care_launch(accepted, once_per_customer)
         return created
 
-    def _care_launch(self, events, once_per_customer=False, fallback_users=None):
-        """Schedule this plan's steps for each event, once, on customers
-        matching the filter; with `once_per_customer`, only for the first
-        event not yet fired of each customer (two invoices paid by one
-        payment: one thank-you). `fallback_users`: by event key, who gets the
-        steps nobody is responsible for (default: the current user)."""
+    @api.model
+    def _care_plans(self, trigger, companies=None):
+        """The plans starting on `trigger`: shared ones and, when given, those
+        of `companies` (else of any company)."""
+        domain = [("care_trigger", "=", trigger), ("res_model", "=", "res.partner")]
+        if companies is not None:
+            domain.append(("company_id", "in", [False, *companies.ids]))
+        return self.search(domain)
+
+    def _care_accepts(self, event):
+        """Whether this plan answers `event` of its trigger: an event of its
+        company (a shared plan: of any), and what its trigger's options ask
+        (`_care_accepts_<trigger>(event)`, when the trigger has options)."""
+        self.ensure_one()
+        if self.company_id and event.company != self.company_id:
+            return False
+        accepts = getattr(self, f"_care_accepts_{self.care_trigger}", None)
+        return accepts(event) if accepts else True
+
+    def _care_accepts_invoice_paid(self, event):
+        return event.paid_on_time or not self.care_paid_on_time_only
+
+    def _care_accepts_tier_changed(self, event):
+        return self.care_tier_direction in ("any", event.tier_move)
+
+    def _care_accepts_stage_entered(self, event):
+        # The event's document is the lifecycle move (crm.lifecycle.history).
+        return event.document.stage_to_id == self.care_stage_id
+
+    def _care_launch(self, events, once_per_customer=False):
+        """Schedule this plan's steps for each of `events` (CareEvent), once,
+        on customers matching the filter; with `once_per_customer`, only for
+        the first event not yet fired of each customer."""
         self.ensure_one()
         customers = self.env["res.partner"].browse(
-            {event[0].commercial_partner_id.id for event in events}
+            {event.partner.commercial_partner_id.id for event in events}
         )
         matching = customers.search([("id", "in", customers.ids), *self._care_domain()])
+        keyed = [(event, event.key) for event in events]
         fired = self.env["crm.care.event"].search_fetch(
             [
                 ("plan_id", "=", self.id),
                 ("partner_id", "in", matching.ids),
-                ("key", "in", [event[1] for event in events]),
+                ("key", "in", [key for _event, key in keyed]),
             ],
             ["partner_id", "key"],
         )
         done = {(event.partner_id.id, event.key) for event in fired}
         launched = set()
         todo = []
-        for partner, key, document, base_date in events:
-            customer = partner.commercial_partner_id
+        for event, key in keyed:
+            customer = event.partner.commercial_partner_id
             if customer not in matching or (customer.id, key) in done:
                 continue
             if once_per_customer:
@@ -195,93 +227,8 @@ class MailActivityPlan(models.Model):
                     continue
                 launched.add(customer)
             done.add((customer.id, key))
-            todo.append((customer, key, document, base_date))
-        return self._care_schedule_many(todo, fallback_users)
-
-    def _care_schedule(self, customer, key, document, base_date):
-        return self._care_schedule_many([(customer, key, document, base_date)])
-
-    def _care_schedule_many(self, todo, fallback_users=None):
-        """Create the care events of `todo`, [(customer, key, document or None,
-        base date or None)], and their steps' activities, each kind in one
-        create: a nightly run launches plans for thousands of customers.
-        `fallback_users`: by key, who gets the steps nobody is responsible for
-        (default: the current user)."""
-        self.ensure_one()
-        Event = self.env["crm.care.event"]
-        if not todo:
-            return Event
-        today = (self.company_id or self.env.company)._get_value_today()
-        todo = [(c, k, d, b or today) for c, k, d, b in todo]
-        events = Event.create(
-            [
-                {
-                    "plan_id": self.id,
-                    "partner_id": customer.id,
-                    "key": key,
-                    "date": base_date,
-                    "user_id": (customer.care_user_id or customer.user_id).id,
-                    "company_id": (
-                        document.company_id
-                        if document and "company_id" in document
-                        else self.env.company
-                    ).id,
-                    "res_model": document._name if document else False,
-                    "res_id": document.id if document else False,
-                    "document_name": document.display_name if document else False,
-                }
-                for customer, key, document, base_date in todo
-            ]
-        )
-        # As customer.activity_schedule() would, for all customers at once.
-        customers_env = todo[0][0].env
-        if customers_env.context.get("mail_activity_automation_skip"):
-            return events
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        vals_list = []
-        fallback_users = fallback_users or {}
-        texts = {}  # (step, language) -> (summary, note)
-        for event, (customer, key, document, base_date) in zip(
-            events, todo, strict=True
-        ):
-            for step in self.template_ids:
-                responsible = step._determine_responsible(
-                    self.env["res.users"], customer
-                )
-                user = (
-                    responsible["responsible"]
-                    or customer.care_user_id
-                    or fallback_users.get(key)
-                    or self.env.user
-                )
-                # The activity is the user's: in their language.
-                lang = user.lang or self.env.lang
-                if (step, lang) not in texts:
-                    texts[step, lang] = step.with_context(lang=lang)._care_texts()
-                summary, note = texts[step, lang]
-                if document:
-                    name = document.with_context(lang=lang).display_name
-                    summary = f"{summary} ({name})" if summary else name
-                vals_list.append(
-                    {
-                        "activity_type_id": step.activity_type_id.id,
-                        "summary": summary,
-                        "automated": True,
-                        "note": note,
-                        "date_deadline": step._get_date_deadline(base_date),
-                        "res_model_id": model_id,
-                        "res_id": customer.id,
-                        "user_id": user.id,
-                        "care_event_id": event.id,
-                        "care_mail_template_id": step.care_mail_template_id.id,
-                        "care_survey_id": step.care_survey_id.id,
-                    }
-                )
-        activities = customers_env["mail.activity"]
-        for round_vals in _rounds_per_follower(vals_list):
-            activities |= activities.create(round_vals)
-        activities._care_send_due_emails(today)
-        return events
+            todo.append(event._replace(partner=customer))
+        return self.env["crm.care.event"]._schedule(self, todo)
 
     # ------------------------------------------------------------------
     # The care scheduler (time-based triggers and due emails)
@@ -298,6 +245,8 @@ class MailActivityPlan(models.Model):
                 ("res_model", "=", "res.partner"),
             ]
         ):
+            # Each plan finds the events of its day itself (its options say
+            # which: days before a renewal, every N months...).
             plan_today = (plan.company_id or self.env.company)._get_value_today()
             events = getattr(plan, f"_care_events_{plan.care_trigger}")(plan_today)
             plan._care_launch(events)
@@ -321,7 +270,7 @@ class MailActivityPlan(models.Model):
             ]
         )
         return [
-            (order.partner_id, f"sale.order,{order.id},{order[field]}", order, today)
+            CareEvent(order.partner_id, order, today, occasion=(order[field],))
             for order in orders
         ]
 
@@ -348,7 +297,7 @@ class MailActivityPlan(models.Model):
             [row[0] for row in self.env.cr.fetchall()]
         )
         return [
-            (contact, f"birthday,{contact.id},{today.year}", contact, today)
+            CareEvent(contact, contact, today, occasion=(today.year,))
             for contact in contacts
         ]
 
@@ -377,7 +326,7 @@ class MailActivityPlan(models.Model):
             [row[0] for row in self.env.cr.fetchall()]
         )
         return [
-            (customer, f"anniversary,{today.year}", None, today)
+            CareEvent(customer, date=today, occasion=("anniversary", today.year))
             for customer in customers
         ]
 
@@ -386,7 +335,10 @@ class MailActivityPlan(models.Model):
         customers = self.env["res.partner"].search(
             [("parent_id", "=", False), ("customer_rank", ">", 0), *self._care_domain()]
         )
-        return [(customer, f"periodic,{period}", None, today) for customer in customers]
+        return [
+            CareEvent(customer, date=today, occasion=("periodic", period))
+            for customer in customers
+        ]
 
     def action_open_care_events(self):
         self.ensure_one()
@@ -395,20 +347,3 @@ class MailActivityPlan(models.Model):
         )
         action["domain"] = [("plan_id", "=", self.id)]
         return action
-
-
-def _rounds_per_follower(vals_list):
-    """Split activity values into creates holding each (customer, responsible)
-    pair once: mail.activity.create subscribes each responsible once per
-    activity, and the same follower twice in one insert violates
-    mail_followers' unique key (two steps of one plan for one user)."""
-    rounds = []
-    seen = {}
-    for vals in vals_list:
-        pair = (vals["res_id"], vals["user_id"])
-        index = seen.get(pair, 0)
-        seen[pair] = index + 1
-        if index == len(rounds):
-            rounds.append([])
-        rounds[index].append(vals)
-    return rounds

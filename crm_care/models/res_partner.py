@@ -3,21 +3,29 @@ from collections import defaultdict
 from babel.dates import format_skeleton
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools.misc import get_lang
 
-from odoo.addons.crm_value.groups import INTERNAL, MANAGER
+from odoo.addons.crm_value.groups import INTERNAL
 from odoo.addons.crm_value.models.crm_value_standing import HISTORY_MONTHS
 
-# Who looks after a customer: chosen by a manager, or by the customer's own
-# salesperson (the record rules let the representative read its complaints).
-CARE_ASSIGNMENT_FIELDS = ("care_user_id", "care_team_id")
-# Who owns a customer: changing them hands it (and its care) over.
-HANDOVER_FIELDS = ("user_id", "parent_id")
+from ..care_event import CareEvent
+from .crm_care_assignment_mixin import CARE_ASSIGNMENT_FIELDS
+from .crm_care_complaint_stage import DONE_STATES, OPEN_STATES
+
+# A customer without a completed NPS or CSAT answer.
+EMPTY_SATISFACTION = {
+    "care_nps_last": 0,
+    "care_nps_last_class": False,
+    "care_nps": 0.0,
+    "care_csat_last": 0,
+    "care_csat_avg": 0.0,
+}
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.care.assignment.mixin"]
 
     care_user_id = fields.Many2one(
         "res.users",
@@ -189,7 +197,6 @@ class ResPartner(models.Model):
             ("partner_id", "in", self.commercial_partner_id.ids),
             ("state", "!=", "cancelled"),
         ]
-        done_states = ("resolved", "closed")
         # Per customer and state, then per customer and satisfaction: two
         # queries for the five figures.
         by_state = defaultdict(dict)
@@ -199,7 +206,7 @@ class ResPartner(models.Model):
             by_state[customer][state] = (count, days)
         rated = defaultdict(dict)
         for customer, satisfied, count in Complaint._read_group(
-            [*base, ("state", "in", done_states), ("csat_score", ">", 0)],
+            [*base, ("state", "in", DONE_STATES), ("csat_score", ">", 0)],
             ["partner_id", "satisfied"],
             ["__count"],
         ):
@@ -207,15 +214,14 @@ class ResPartner(models.Model):
         for partner in self:
             customer = partner.commercial_partner_id
             states = by_state.get(customer, {})
-            done = [states[state] for state in done_states if state in states]
+            done = [states[state] for state in DONE_STATES if state in states]
             done_count = sum(count for count, _days in done)
             answers = rated.get(customer, {})
             partner.care_complaint_count = sum(
                 count for count, _days in states.values()
             )
             partner.care_complaint_open_count = sum(
-                states.get(state, (0, 0.0))[0]
-                for state in ("new", "in_progress", "waiting")
+                states.get(state, (0, 0.0))[0] for state in OPEN_STATES
             )
             partner.care_complaint_resolution_days = (
                 sum(days for _count, days in done) / done_count if done_count else 0.0
@@ -231,74 +237,20 @@ class ResPartner(models.Model):
         "care_survey_answer_ids.care_nps_class",
     )
     def _compute_care_satisfaction(self):
-        domain = [
-            ("care_partner_id", "in", self.ids),
-            ("state", "=", "done"),
-            ("test_entry", "=", False),
-        ]
-        Answer = self.env["survey.user_input"]
-        nps = {
-            partner.id: nps
-            for partner, nps in Answer._read_group(
-                [*domain, ("care_nps_class", "!=", False)],
-                ["care_partner_id"],
-                ["care_nps_value:avg"],
-            )
-        }
-        csat = {
-            partner.id: avg
-            for partner, avg in Answer._read_group(
-                [*domain, ("care_kind", "=", "csat"), ("care_score", ">", 0)],
-                ["care_partner_id"],
-                ["care_score:avg"],
-            )
-        }
-        last_nps, last_csat = {}, {}
-        for answer in Answer.search_fetch(
-            [*domain, ("care_kind", "in", ("nps", "csat"))],
-            ["care_partner_id", "care_kind", "care_score", "care_nps_class"],
-            order="end_datetime desc, id desc",
-        ):
-            partner_id = answer.care_partner_id.id
-            if answer.care_nps_class:
-                last_nps.setdefault(partner_id, answer)
-            elif answer.care_kind == "csat" and answer.care_score:
-                last_csat.setdefault(partner_id, answer)
+        figures = self.env["survey.user_input"]._care_satisfaction_by_partner(self.ids)
         for partner in self:
-            nps_answer = last_nps.get(partner.id)
-            partner.care_nps_last = nps_answer.care_score if nps_answer else 0
-            partner.care_nps_last_class = (
-                nps_answer.care_nps_class if nps_answer else False
-            )
-            partner.care_nps = nps.get(partner.id, 0.0)
-            csat_answer = last_csat.get(partner.id)
-            partner.care_csat_last = csat_answer.care_score if csat_answer else 0
-            partner.care_csat_avg = csat.get(partner.id, 0.0)
+            partner.update(figures.get(partner.id, EMPTY_SATISFACTION))
 
     @api.depends_context("lang", "tz")
     def _compute_care_satisfaction_chart(self):
         """One read of the months' average scores for all the partners. The
         scores are the customer's own figures shown on the form (care_nps…):
         read without the survey rights a Customer Value user may lack."""
-        rows = (
+        by_partner = (
             self.env["survey.user_input"]
             .sudo()
-            ._read_group(
-                [
-                    ("care_partner_id", "in", self.commercial_partner_id.ids),
-                    ("state", "=", "done"),
-                    ("test_entry", "=", False),
-                    ("care_kind", "in", ("nps", "csat")),
-                    ("care_score", ">", 0),
-                ],
-                ["care_partner_id", "end_datetime:month", "care_kind"],
-                ["care_score:avg"],
-                order="end_datetime:month",
-            )
+            ._care_monthly_scores(self.commercial_partner_id.ids)
         )
-        by_partner = defaultdict(lambda: defaultdict(dict))
-        for partner, month, kind, score in rows:
-            by_partner[partner.id][month][kind] = round(score, 1)
         locale = get_lang(self.env).code
         for partner in self:
             months = by_partner.get(partner.commercial_partner_id.id)
@@ -357,26 +309,37 @@ class ResPartner(models.Model):
         return result
 
     def _care_fire_tier_changes(self, tiers_before):
-        """Launch the tier-changed plans for the customers whose tier moved."""
-        Plan = self.env["mail.activity.plan"]
-        plans = Plan._care_plans("tier_changed", self.env.company)
-        if not plans:
-            return
-        today = self.env.company._get_value_today()
-        moves = {"up": [], "down": []}
-        for partner in self:
-            old, new = tiers_before[partner.id], partner.value_tier_id
-            if old == new or not (old and new):
-                continue
-            direction = "up" if new.sequence < old.sequence else "down"
-            moves[direction].append((partner, f"tier,{today},{new.id}", None, today))
-        for plan in plans:
-            wanted = (
-                ("up", "down")
-                if plan.care_tier_direction == "any"
-                else (plan.care_tier_direction,)
+        """Fire "tier changed" for the customers whose tier moved (from one
+        tier to another: a first tier or none is no move)."""
+        moved = self.filtered(
+            lambda partner: (
+                tiers_before[partner.id]
+                and partner.value_tier_id
+                and tiers_before[partner.id] != partner.value_tier_id
             )
-            plan._care_launch([event for way in wanted for event in moves[way]])
+        )
+        if not moved:
+            return
+        company = self.env.company
+        today = company._get_value_today()
+        self.env["mail.activity.plan"]._care_fire(
+            "tier_changed",
+            [
+                CareEvent(
+                    partner,
+                    date=today,
+                    company=company,
+                    occasion=("tier", today, partner.value_tier_id.id),
+                    tier_move=(
+                        "up"
+                        if partner.value_tier_id.sequence
+                        < tiers_before[partner.id].sequence
+                        else "down"
+                    ),
+                )
+                for partner in moved
+            ],
+        )
 
     def action_open_care_events(self):
         self.ensure_one()
@@ -403,96 +366,3 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", customer.id)]
         action["context"] = {"default_partner_id": customer.id}
         return action
-
-    def _may_assign_care(self):
-        """Whether the user may choose the representative and care team of any
-        customer (a manager, or the engines running as superuser)."""
-        return self.env.su or self.env.user.has_group(MANAGER)
-
-    @api.model
-    def _check_care_assignment_create(self, vals):
-        """A new customer gets its representative and team from a manager or
-        from its own salesperson; anybody may leave the default (no team, the
-        salesperson as representative, a contact's company's)."""
-        if self._may_assign_care() or not (CARE_ASSIGNMENT_FIELDS & vals.keys()):
-            return
-        parent = self.browse(vals.get("parent_id")).commercial_partner_id
-        if parent and not vals.get("is_company"):
-            # A contact follows its company (base syncs the commercial fields).
-            owner = parent.user_id
-            default = {"care_user_id": parent.care_user_id.id or False}
-            default["care_team_id"] = parent.sudo().care_team_id.id or False
-        else:
-            owner = self.env["res.users"].browse(vals.get("user_id"))
-            default = {"care_user_id": owner.id or False, "care_team_id": False}
-        if owner == self.env.user:
-            return
-        if any(
-            (vals[fname] or False) not in (False, default[fname])
-            for fname in CARE_ASSIGNMENT_FIELDS
-            if fname in vals
-        ):
-            self._raise_care_assignment_error(vals.get("name") or "")
-
-    def _check_care_assignment_write(self, vals):
-        """Refuse to change who looks after customers that are not the user's
-        own (their salesperson is someone else), unless the user is a manager.
-        Writing back the value a contact's company has (the commercial sync)
-        is no change of hands. Handing another salesperson's customer to
-        someone else, or under another company (whose representative it
-        would then take), is one."""
-        if self._may_assign_care():
-            return
-        user = self.env.user
-        if HANDOVER_FIELDS & vals.keys():
-            taken = self.sudo().filtered(
-                lambda partner: (
-                    partner.commercial_partner_id.user_id
-                    not in (user, self.env["res.users"])
-                    and any(
-                        (vals[fname] or False) != (partner[fname].id or False)
-                        for fname in HANDOVER_FIELDS
-                        if fname in vals
-                    )
-                )
-            )
-            if taken:
-                raise AccessError(
-                    self.env._(
-                        "%(customers)s have a salesperson of their own: only they "
-                        "or a Customer Value manager can hand them to another "
-                        "salesperson or company.",
-                        customers=", ".join(taken[:5].mapped("display_name"))
-                        + (", ..." if len(taken) > 5 else ""),
-                    )
-                )
-        if not (CARE_ASSIGNMENT_FIELDS & vals.keys()):
-            return
-        refused = self.browse()
-        for partner in self.sudo():
-            commercial = partner.commercial_partner_id
-            if commercial.user_id == user:
-                continue
-            for fname in CARE_ASSIGNMENT_FIELDS:
-                if fname not in vals:
-                    continue
-                new = vals[fname] or False
-                kept = (partner[fname].id or False, commercial[fname].id or False)
-                if new not in kept:
-                    refused |= partner
-                    break
-        if refused:
-            self._raise_care_assignment_error(
-                ", ".join(refused[:5].mapped("display_name"))
-                + (", ..." if len(refused) > 5 else "")
-            )
-
-    def _raise_care_assignment_error(self, customers):
-        raise AccessError(
-            self.env._(
-                "Only a Customer Value manager or the customer's own salesperson "
-                "can choose who looks after %(customers)s (dedicated "
-                "representative and care team). Ask a manager to assign them.",
-                customers=customers,
-            )
-        )

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
@@ -64,6 +65,80 @@ class SurveyUserInput(models.Model):
         "average over any group of answers is that group's Net Promoter Score.",
     )
     care_comment = fields.Text(string="Comment", compute="_compute_care_comment")
+
+    @api.model
+    def _care_satisfaction_by_partner(self, partner_ids):
+        """The satisfaction figures of customers from their completed answers:
+        {partner id: {care_nps_last, care_nps_last_class, care_nps,
+        care_csat_last, care_csat_avg}} (res.partner's fields), for the
+        customers with an NPS or CSAT answer."""
+        domain = [
+            ("care_partner_id", "in", list(partner_ids)),
+            ("state", "=", "done"),
+            ("test_entry", "=", False),
+        ]
+        nps = {
+            partner.id: nps
+            for partner, nps in self._read_group(
+                [*domain, ("care_nps_class", "!=", False)],
+                ["care_partner_id"],
+                ["care_nps_value:avg"],
+            )
+        }
+        csat = {
+            partner.id: avg
+            for partner, avg in self._read_group(
+                [*domain, ("care_kind", "=", "csat"), ("care_score", ">", 0)],
+                ["care_partner_id"],
+                ["care_score:avg"],
+            )
+        }
+        last_nps, last_csat = {}, {}
+        for answer in self.search_fetch(
+            [*domain, ("care_kind", "in", ("nps", "csat"))],
+            ["care_partner_id", "care_kind", "care_score", "care_nps_class"],
+            order="end_datetime desc, id desc",
+        ):
+            partner_id = answer.care_partner_id.id
+            if answer.care_nps_class:
+                last_nps.setdefault(partner_id, answer)
+            elif answer.care_kind == "csat" and answer.care_score:
+                last_csat.setdefault(partner_id, answer)
+        figures = {}
+        for partner_id in last_nps.keys() | last_csat.keys() | nps.keys() | csat.keys():
+            nps_answer = last_nps.get(partner_id)
+            csat_answer = last_csat.get(partner_id)
+            figures[partner_id] = {
+                "care_nps_last": nps_answer.care_score if nps_answer else 0,
+                "care_nps_last_class": (
+                    nps_answer.care_nps_class if nps_answer else False
+                ),
+                "care_nps": nps.get(partner_id, 0.0),
+                "care_csat_last": csat_answer.care_score if csat_answer else 0,
+                "care_csat_avg": csat.get(partner_id, 0.0),
+            }
+        return figures
+
+    @api.model
+    def _care_monthly_scores(self, partner_ids):
+        """The average NPS and CSAT score of customers per month, in one read:
+        {partner id: {month (date): {"nps"|"csat": score rounded to 0.1}}}."""
+        rows = self._read_group(
+            [
+                ("care_partner_id", "in", list(partner_ids)),
+                ("state", "=", "done"),
+                ("test_entry", "=", False),
+                ("care_kind", "in", ("nps", "csat")),
+                ("care_score", ">", 0),
+            ],
+            ["care_partner_id", "end_datetime:month", "care_kind"],
+            ["care_score:avg"],
+            order="end_datetime:month",
+        )
+        by_partner = defaultdict(lambda: defaultdict(dict))
+        for partner, month, kind, score in rows:
+            by_partner[partner.id][month][kind] = round(score, 1)
+        return by_partner
 
     @api.depends("partner_id.commercial_partner_id")
     def _compute_care_partner_id(self):

@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.crm_care.care_event import CareEvent
 from odoo.addons.crm_value.tests.common import open_action
 
 from .common import CrmCareCommon
@@ -92,7 +93,7 @@ class TestCarePlans(CrmCareCommon):
         # The same event again (a re-run, a re-validation) creates nothing.
         self.Plan._care_fire(
             "delivery_done",
-            [(self.customer, f"stock.picking,{delivery.id}", delivery, None)],
+            [CareEvent(self.customer, delivery, company=delivery.company_id)],
         )
         self.assertEqual(self._care(plan), event)
         self.assertEqual(len(self.customer.activity_ids), 1)

@@ -198,19 +198,19 @@ class TestCareQueue(CrmCareCommon):
         other = self._customer("Bamboo Imports", care_user_id=self.rep.id)
         for customer in (self.customer, other):
             self._sell(customer, [(self.service, 1, 10.0)])
-        Plan = type(self.Plan)
-        schedule = Plan._care_schedule_many
+        Event = type(self.env["crm.care.event"])
+        schedule = Event._schedule
 
-        def schedule_failing_for_one(plan, todo, fallback_users=None):
+        def schedule_failing_for_one(events, plan, todo):
             # A fault injected for one customer (e.g. a representative's
             # activity refused), the plan itself sound.
             if any(customer == self.customer for customer, *_rest in todo):
                 raise UserError(self.env._("This customer's care cannot be scheduled."))
-            return schedule(plan, todo, fallback_users)
+            return schedule(events, plan, todo)
 
         Queue = self.env["crm.care.queue"]
         with (
-            patch.object(Plan, "_care_schedule_many", schedule_failing_for_one),
+            patch.object(Event, "_schedule", schedule_failing_for_one),
             self.assertLogs("odoo.addons.crm_care.models.crm_care_queue", "ERROR"),
         ):
             Queue._launch_queued()

@@ -3,6 +3,8 @@ from datetime import datetime
 from odoo import fields
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.crm_care.care_event import CareEvent
+
 from .common import CrmCareCommon
 
 
@@ -60,8 +62,8 @@ class TestCareReaderLanguage(CrmCareCommon):
         # The scheduler runs in English.
         plan.with_context(lang="en_US")._care_launch(
             [
-                (chinese_customer, "delivery,1", None, today),
-                (self.customer, "delivery,2", None, today),
+                CareEvent(chinese_customer, date=today, occasion=("delivery", 1)),
+                CareEvent(self.customer, date=today, occasion=("delivery", 2)),
             ]
         )
         chinese = self._activities(chinese_customer, self.rep_zh)

@@ -221,3 +221,37 @@ class TestSurveys(CrmCareCommon):
         queries(customers)  # warm the access-rule caches
         self.assertEqual(queries(self.customer), queries(customers))
         self.assertEqual(customers.mapped("care_nps"), [100.0] * 3)
+
+    def test_satisfaction_data_by_customer_from_their_answers_only(self):
+        other = self._customer("Bamboo Imports")
+        silent = self._customer("Silent Co")
+        self._answer(self.nps, 10, partner=self.contact)
+        self._answer(self.nps, 3)
+        self._answer(self.csat, 2, partner=other)
+        self._answer(self.csat, 4, partner=other)
+        Answer = self.env["survey.user_input"]
+        figures = Answer._care_satisfaction_by_partner(
+            [self.customer.id, other.id, silent.id]
+        )
+        self.assertEqual(
+            figures[self.customer.id],
+            {
+                "care_nps_last": 3,
+                "care_nps_last_class": "detractor",
+                "care_nps": 0.0,
+                "care_csat_last": 0,
+                "care_csat_avg": 0.0,
+            },
+        )
+        self.assertEqual(figures[other.id]["care_csat_last"], 4)
+        self.assertAlmostEqual(figures[other.id]["care_csat_avg"], 3.0)
+        self.assertEqual(figures[other.id]["care_nps_last_class"], False)
+        self.assertNotIn(silent.id, figures, "no answer, no figures")
+        months = Answer._care_monthly_scores([self.customer.id, other.id])
+        self.assertEqual(
+            [dict(by_kind) for by_kind in months[self.customer.id].values()],
+            [{"nps": 6.5}],
+        )
+        self.assertEqual(
+            [dict(by_kind) for by_kind in months[other.id].values()], [{"csat": 3.0}]
+        )
