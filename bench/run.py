@@ -37,17 +37,27 @@ ENGINE_STEPS = {
         "_get_all_customers",
         "_recompute_queued",
         "_compute_figures",
-        "_get_invoiced_by_partner",
-        "_get_delivered_cost_by_partner",
-        "_get_purchases_by_partner",
-        "_get_payment_risk_by_partner",
-        "_get_cost_to_serve_by_partner",
         "_write_snapshots",
         "_score_company",
         "_predict",
         "_rank_company",
         "_write_partner_tiers",
     ),
+    # The figure sources (crm.value.figure.source), one query each.
+    **{
+        f"crm.value.figure.{source}": ("_get_figures",)
+        for source in (
+            "invoiced",
+            "delivered.cost",
+            "purchases",
+            "payment.risk",
+            "cost.to.serve",
+            "complaint.cost",
+            "categories",
+            "satisfaction",
+        )
+    },
+    "crm.value.snapshot": ("_store_figures",),
     "crm.lifecycle.engine": (
         "_get_all_customers",
         "_plan_moves",

@@ -8,6 +8,9 @@ RUN_DIR=${RUN_DIR:-$REPO/.run}
 ODOO_CONF=$RUN_DIR/odoo.conf
 PYTHON=${PYTHON:-python3.11}
 ADDONS=crm_value,crm_lifecycle,crm_care
+# Addons that exist for the tests (installed in the test database only).
+TEST_ADDONS_DIR=$REPO/test_addons
+TEST_ADDONS=crm_value_test_figure
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -104,12 +107,13 @@ ensure_browser() {
     command -v chromium >/dev/null 2>&1 || die "chromium was installed but is not on PATH"
 }
 
-# write_config DB_NAME: the Odoo configuration both commands use.
+# write_config DB_NAME [ADDONS_DIR]: the Odoo configuration both commands use;
+# ADDONS_DIR (e.g. $TEST_ADDONS) goes on the addons path too.
 write_config() {
     mkdir -p "$RUN_DIR/data"
     cat > "$ODOO_CONF" <<CONF
 [options]
-addons_path = $REPO,$ODOO_ADDONS
+addons_path = $REPO,${2:+$2,}$ODOO_ADDONS
 data_dir = $RUN_DIR/data
 db_host = False
 db_port = False

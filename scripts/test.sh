@@ -13,12 +13,12 @@ ensure_postgres
 ensure_venv
 run_linters
 ensure_browser
-write_config "$DB"
+write_config "$DB" "$TEST_ADDONS_DIR"
 
-say "creating a fresh test database $DB with the three addons"
+say "creating a fresh test database $DB with the three addons and the test addons"
 dropdb --if-exists "$DB"
 rm -rf "$RUN_DIR/data/filestore/$DB"
-odoo_bin -d "$DB" -i "$ADDONS" --stop-after-init \
+odoo_bin -d "$DB" -i "$ADDONS,$TEST_ADDONS" --stop-after-init \
     --logfile="$RUN_DIR/test-install.log" --log-level=warn \
     || { tail -40 "$RUN_DIR/test-install.log"; die "installing the addons failed (log: $RUN_DIR/test-install.log)"; }
 if grep -E " (ERROR|CRITICAL) |failed to install" "$RUN_DIR/test-install.log"; then
@@ -35,7 +35,7 @@ write_config "$SMOKE_DB"
     >"$RUN_DIR/smoke.log" 2>&1 \
     || { tail -40 "$RUN_DIR/smoke.log"; die "the smoke benchmark failed (log: $RUN_DIR/smoke.log)"; }
 grep "^smoke:" "$RUN_DIR/smoke.log"
-write_config "$DB"
+write_config "$DB" "$TEST_ADDONS_DIR"
 
 say "running the tests"
 cd "$REPO"
@@ -44,4 +44,4 @@ cd "$REPO"
 # browser tests, without failing, when it finds no Chrome or no websocket-client.
 PYTHONPATH="$REPO/scripts${PYTHONPATH:+:$PYTHONPATH}" exec "$VENV/bin/pytest" \
     -p pytest_no_skip --odoo-config="$ODOO_CONF" --odoo-database="$DB" --odoo-http \
-    crm_value crm_lifecycle crm_care tests "$@"
+    crm_value crm_lifecycle crm_care test_addons tests "$@"

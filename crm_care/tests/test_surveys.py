@@ -195,10 +195,10 @@ class TestSurveys(CrmCareCommon):
         self._direct_invoice(self.customer, 100.0)
         self._answer(self.nps, 8)
         self._answer(self.ces, 7)
-        satisfaction = self.engine._get_satisfaction_by_partner(
-            self.company, [self.customer.id]
+        satisfaction = self.env["crm.value.figure.satisfaction"]._get_figures(
+            self.engine._get_figure_scope(self.company, [self.customer.id])
         )
-        self.assertAlmostEqual(satisfaction[self.customer.id], 0.9)
+        self.assertAlmostEqual(satisfaction[self.customer.id]["satisfaction"], 0.9)
         self._recompute(self.customer)
         self.assertNotEqual(self._snapshot(self.customer).value_psychological, 0.5)
 
@@ -215,7 +215,9 @@ class TestSurveys(CrmCareCommon):
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
             partners._compute_care_satisfaction()
-            self.engine._get_satisfaction_by_partner(self.company, partners.ids)
+            self.env["crm.value.figure.satisfaction"]._get_figures(
+                self.engine._get_figure_scope(self.company, partners.ids)
+            )
             return self.env.cr.sql_log_count - before
 
         queries(customers)  # warm the access-rule caches

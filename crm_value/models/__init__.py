@@ -5,6 +5,15 @@ from . import crm_value_shared_mixin
 from . import crm_value_tier
 from . import crm_value_rfm_segment
 from . import crm_value_snapshot
+from . import crm_value_figure_source
+from . import crm_value_figure_invoiced
+from . import crm_value_figure_delivered_cost
+from . import crm_value_figure_purchases
+from . import crm_value_figure_payment_risk
+from . import crm_value_figure_cost_to_serve
+from . import crm_value_figure_categories
+from . import crm_value_figure_satisfaction
+from . import crm_value_figure_profit
 from . import crm_value_queue_mixin
 from . import crm_value_queue
 from . import crm_value_engine

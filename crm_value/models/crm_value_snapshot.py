@@ -1,8 +1,9 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
 from ..groups import MANAGER
+from ..sql_arrays import array_literal, unnest_rows
 
 TIER_MOVES = [
     ("new", "New"),
@@ -65,65 +66,8 @@ class CrmValueSnapshot(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     country_id = fields.Many2one("res.country", readonly=True)
 
-    # Over the analysis window.
-    revenue = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
-    cogs = fields.Monetary(
-        string="Cost of Goods", groups=MANAGER, aggregator="sum", readonly=True
-    )
-    discount = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
-    cost_to_serve = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
-    net_profit = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
-    margin_percent = fields.Float(
-        string="Margin (%)", groups=MANAGER, aggregator="avg", readonly=True
-    )
-    order_count = fields.Integer(string="Orders", aggregator="sum", readonly=True)
-    # Over the whole history.
-    lifetime_revenue = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
-    lifetime_cogs = fields.Monetary(
-        string="Lifetime Cost of Goods", groups=MANAGER, aggregator="sum", readonly=True
-    )
-    lifetime_discount = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
-    lifetime_cost_to_serve = fields.Monetary(
-        groups=MANAGER, aggregator="sum", readonly=True
-    )
-    lifetime_net_profit = fields.Monetary(
-        groups=MANAGER, aggregator="sum", readonly=True
-    )
-    lifetime_margin_percent = fields.Float(
-        string="Lifetime Margin (%)", groups=MANAGER, aggregator="avg", readonly=True
-    )
-    lifetime_order_count = fields.Integer(
-        string="Lifetime Orders", aggregator="sum", readonly=True
-    )
-    first_sale_date = fields.Date(readonly=True)
-    last_sale_date = fields.Date(readonly=True)
-    overdue_amount = fields.Monetary(groups=MANAGER, aggregator="sum", readonly=True)
-    avg_days_to_pay = fields.Float(
-        string="Average Days to Pay", aggregator="avg", readonly=True
-    )
-    # Not invoiced yet: the costs held until their revenue counts.
-    pending_cost = fields.Monetary(
-        groups=MANAGER,
-        aggregator="sum",
-        readonly=True,
-        help="Costs held until the revenue they earn is invoiced: the cost of "
-        "goods delivered and the handling of confirmed orders not invoiced yet. "
-        "They enter the profit with their invoice.",
-    )
-    to_invoice = fields.Monetary(
-        groups=MANAGER,
-        aggregator="sum",
-        readonly=True,
-        help="Confirmed orders' amount still to invoice, untaxed, in company "
-        "currency (the orders' own amount to invoice).",
-    )
-    lifetime_invoiced_count = fields.Integer(
-        string="Invoiced Purchases (all time)",
-        aggregator="sum",
-        readonly=True,
-        help="Purchases whose profit counts: invoices without an order, and "
-        "orders with a posted invoice.",
-    )
+    # The figures: declared by their sources (crm.value.figure.*), whose
+    # @figure_source makes them columns here.
 
     tier_id = fields.Many2one("crm.value.tier", readonly=True)
     previous_tier_id = fields.Many2one(
@@ -212,6 +156,99 @@ class CrmValueSnapshot(models.Model):
             "One snapshot per customer, company and day.",
         ),
     ]
+
+    # ------------------------------------------------------------------
+    # The store: the engine's rows written and read in bulk
+    # ------------------------------------------------------------------
+    @api.model
+    def _store_figures(self, company, figures, columns, carried):
+        """Today's snapshot row per customer (updated if one exists today), the
+        one current row of the customer in the company, holding the `columns`
+        of `figures` ({partner id: {figure name: value}}).
+
+        A new row carries over the tier and the `carried` columns (ABC class,
+        scores) of the row it replaces until the run's scoring and ranking
+        rewrite them: a customer stored by a run that stops before scoring is
+        never left without its P(alive), RFM, value matrix or score."""
+        cr, today, partner_ids = self.env.cr, company._get_value_today(), list(figures)
+        cr.execute(
+            SQL(
+                """
+            UPDATE crm_value_snapshot SET is_current = FALSE
+             WHERE company_id = %s AND partner_id = ANY(%s::int[]) AND is_current
+               AND date <> %s
+            RETURNING partner_id, id
+            """,
+                company.id,
+                array_literal(partner_ids),
+                today,
+            )
+        )
+        previous = dict(cr.fetchall())
+        rows = {
+            "partner_id": partner_ids,
+            "previous_id": [previous.get(pid) for pid in partner_ids],
+        }
+        rows.update(
+            (name, [figures[pid][name] for pid in partner_ids]) for name in columns
+        )
+        updates = SQL(", ").join(
+            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+            for name in (*columns, "user_id", "country_id", "write_date")
+        )
+        snapshot_fields = dict(self._fields, previous_id=self._fields["id"])
+        cr.execute(
+            SQL(
+                """
+            INSERT INTO crm_value_snapshot (partner_id, company_id, date, is_current,
+                   user_id, country_id, tier_id, previous_tier_id, create_uid,
+                   write_uid, create_date, write_date, %(columns)s, %(carried)s)
+            SELECT v.partner_id, %(company)s, %(today)s, TRUE, p.user_id, p.country_id,
+                   prev.tier_id, prev.tier_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
+                   now() at time zone 'UTC', %(values)s, %(carried_values)s
+              FROM %(rows)s
+              JOIN res_partner p ON p.id = v.partner_id
+              LEFT JOIN crm_value_snapshot prev ON prev.id = v.previous_id
+             -- ids in customer order whatever the join: the ranking breaks
+             -- ties of profit by snapshot id
+             ORDER BY v.partner_id
+            ON CONFLICT (partner_id, company_id, date) DO UPDATE
+               SET is_current = TRUE, %(updates)s
+            """,
+                columns=SQL(", ").join(SQL.identifier(n) for n in columns),
+                carried=SQL(", ").join(SQL.identifier(n) for n in carried),
+                company=company.id,
+                today=today,
+                uid=self.env.uid,
+                values=SQL(", ").join(SQL("v.%s", SQL.identifier(n)) for n in columns),
+                carried_values=SQL(", ").join(
+                    SQL("prev.%s", SQL.identifier(n)) for n in carried
+                ),
+                rows=unnest_rows(snapshot_fields, rows),
+                updates=updates,
+            )
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _read_current(self, company, partner_ids, column):
+        """{partner id: value} of one figure of these customers' current
+        snapshots in `company`, where it has a value: one query."""
+        self.flush_model([column, "partner_id", "company_id", "is_current"])
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT partner_id, %s FROM crm_value_snapshot
+             WHERE company_id = %s AND is_current AND partner_id = ANY(%s::int[])
+               AND %s IS NOT NULL
+            """,
+                SQL.identifier(column),
+                company.id,
+                array_literal(partner_ids),
+                SQL.identifier(column),
+            )
+        )
+        return dict(self.env.cr.fetchall())
 
     def _compute_clv_decile_label(self):
         for snapshot in self:

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, Query, split_every
 from odoo.tools.mail import generate_tracking_message_id
 
+from ..figures import PARTNER_MIRRORS, mirror_name, search_current_snapshot
 from ..groups import INTERNAL, MANAGER
 from ..groups import USER as VALUE_USER
 from .crm_value_snapshot import QUADRANTS, TIER_MOVES
@@ -12,13 +13,10 @@ from .crm_value_snapshot import QUADRANTS, TIER_MOVES
 # Partners whose tracked changes are logged together (_write_logging_tracking)
 TRACKING_CHUNK = 1000
 
-# Snapshot columns shown on the partner as value_<column> (value_score as is).
-PUBLIC_FIGURES = (
-    "order_count",
-    "lifetime_order_count",
-    "first_sale_date",
-    "last_sale_date",
-    "avg_days_to_pay",
+# Written by the scoring and ranking, shown on the partner as value_<column>
+# (value_score as is) from the current snapshot. The figures of the sources
+# are mirrored by their declaration (crm_value.figures.figure_source).
+SCORE_MIRRORS = (
     "rfm_recency",
     "rfm_frequency",
     "rfm_monetary",
@@ -28,46 +26,16 @@ PUBLIC_FIGURES = (
     "quadrant",
     "value_score",
     "tier_move",
-)
-AMOUNT_FIGURES = (
-    "revenue",
-    "cogs",
-    "discount",
-    "cost_to_serve",
-    "net_profit",
-    "margin_percent",
-    "lifetime_revenue",
-    "lifetime_cogs",
-    "lifetime_discount",
-    "lifetime_cost_to_serve",
-    "lifetime_net_profit",
-    "lifetime_margin_percent",
-    "overdue_amount",
-    "pending_cost",
-    "to_invoice",
     "clv_historical",
     "clv_future",
     "clv",
 )
 
 
-def _partner_field(column):
-    return column if column.startswith("value_") else f"value_{column}"
-
-
-# {partner field: snapshot column} of the figures read from the current snapshot.
-SNAPSHOT_COLUMN_OF = {
-    _partner_field(column): column for column in (*PUBLIC_FIGURES, *AMOUNT_FIGURES)
-}
-
-
-def _search_snapshot(column):
-    """Field search on the column of the partner's current snapshot."""
-
-    def search_current_snapshot(partners, operator, value):
-        return partners._search_on_current_snapshot(column, operator, value)
-
-    return search_current_snapshot
+# {partner field: snapshot column} of every figure read from the current
+# snapshot: the sources' (filled as they are declared) and the scores.
+SNAPSHOT_COLUMN_OF = PARTNER_MIRRORS
+SNAPSHOT_COLUMN_OF.update((mirror_name(column), column) for column in SCORE_MIRRORS)
 
 
 class ResPartner(models.Model):
@@ -122,42 +90,6 @@ class ResPartner(models.Model):
     value_date = fields.Date(
         groups=INTERNAL, string="Value Computed On", compute="_compute_value_public"
     )
-    value_order_count = fields.Integer(
-        groups=INTERNAL,
-        string="Orders (window)",
-        compute="_compute_value_public",
-        search=_search_snapshot("order_count"),
-        help="Purchases over the analysis window: confirmed sales orders, and "
-        "posted invoices with no sales order.",
-    )
-    value_lifetime_order_count = fields.Integer(
-        groups=INTERNAL,
-        string="Orders (all time)",
-        compute="_compute_value_public",
-        search=_search_snapshot("lifetime_order_count"),
-    )
-    value_first_sale_date = fields.Date(
-        groups=INTERNAL,
-        string="First Sale",
-        compute="_compute_value_public",
-        search=_search_snapshot("first_sale_date"),
-    )
-    value_last_sale_date = fields.Date(
-        groups=INTERNAL,
-        string="Last Sale",
-        compute="_compute_value_public",
-        search=_search_snapshot("last_sale_date"),
-    )
-    value_avg_days_to_pay = fields.Float(
-        aggregator="avg",
-        groups=INTERNAL,
-        string="Average Days to Pay",
-        compute="_compute_value_public",
-        search=_search_snapshot("avg_days_to_pay"),
-        digits=(16, 1),
-        help="Days from invoice date to full payment, weighted by invoice amount, "
-        "over the invoices of the analysis window.",
-    )
     value_snapshot_count = fields.Integer(
         compute="_compute_value_public", groups=INTERNAL
     )
@@ -166,7 +98,7 @@ class ResPartner(models.Model):
         groups=INTERNAL,
         string="RFM Recency",
         compute="_compute_value_public",
-        search=_search_snapshot("rfm_recency"),
+        search=search_current_snapshot("rfm_recency"),
         help="1-5: 5 for the customers who bought most recently.",
     )
     value_rfm_frequency = fields.Integer(
@@ -174,7 +106,7 @@ class ResPartner(models.Model):
         groups=INTERNAL,
         string="RFM Frequency",
         compute="_compute_value_public",
-        search=_search_snapshot("rfm_frequency"),
+        search=search_current_snapshot("rfm_frequency"),
         help="1-5: 5 for the customers who order most often.",
     )
     value_rfm_monetary = fields.Integer(
@@ -182,7 +114,7 @@ class ResPartner(models.Model):
         groups=INTERNAL,
         string="RFM Monetary",
         compute="_compute_value_public",
-        search=_search_snapshot("rfm_monetary"),
+        search=search_current_snapshot("rfm_monetary"),
         help="1-5: 5 for the customers who bring the most profit.",
     )
     value_rfm_segment_id = fields.Many2one(
@@ -190,7 +122,7 @@ class ResPartner(models.Model):
         groups=INTERNAL,
         string="RFM Segment",
         compute="_compute_value_public",
-        search=_search_snapshot("rfm_segment_id"),
+        search=search_current_snapshot("rfm_segment_id"),
     )
     value_p_alive = fields.Float(
         aggregator="avg",
@@ -198,7 +130,7 @@ class ResPartner(models.Model):
         string="P(alive)",
         compute="_compute_value_public",
         digits=(16, 2),
-        search=_search_snapshot("p_alive"),
+        search=search_current_snapshot("p_alive"),
         help="Probability that the customer still buys from you, from their "
         "purchase history (BG/NBD model); empty until enough customers reorder.",
     )
@@ -207,14 +139,14 @@ class ResPartner(models.Model):
         string="Expected Orders (12 months)",
         compute="_compute_value_public",
         digits=(16, 2),
-        search=_search_snapshot("expected_orders"),
+        search=search_current_snapshot("expected_orders"),
     )
     value_quadrant = fields.Selection(
         QUADRANTS,
         groups=INTERNAL,
         string="Value Matrix",
         compute="_compute_value_public",
-        search=_search_snapshot("quadrant"),
+        search=search_current_snapshot("quadrant"),
         help="Current value (net profit) against growth potential (predicted "
         "future profit), each high or low.",
     )
@@ -223,7 +155,7 @@ class ResPartner(models.Model):
         groups=INTERNAL,
         compute="_compute_value_public",
         digits=(16, 1),
-        search=_search_snapshot("value_score"),
+        search=search_current_snapshot("value_score"),
         help="0-100: the length of the value vector (economic, functional and "
         "psychological value, each scaled by percentile).",
     )
@@ -232,7 +164,7 @@ class ResPartner(models.Model):
         groups=INTERNAL,
         string="Tier Movement",
         compute="_compute_value_public",
-        search=_search_snapshot("tier_move"),
+        search=search_current_snapshot("tier_move"),
         help="How the customer's tier changed from its previous snapshot.",
     )
     # The customer explained, rendered from the stored facts when read.
@@ -265,126 +197,12 @@ class ResPartner(models.Model):
         help="Keep this customer's pricelist when their tier changes.",
     )
 
-    value_revenue = fields.Monetary(
-        string="Revenue",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("revenue"),
-        help="Posted customer invoices minus credit notes, untaxed, product lines, "
-        "in company currency, over the analysis window.",
-    )
-    value_cogs = fields.Monetary(
-        string="Cost of Goods",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("cogs"),
-        help="Stock valuation of the goods delivered and invoiced, less returns; "
-        "for products without stock valuation, the order line cost times the "
-        "invoiced quantity.",
-    )
-    value_discount = fields.Monetary(
-        string="Discounts Granted",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("discount"),
-        help="List price times quantity minus the invoiced amount, on discounted lines.",
-    )
-    value_cost_to_serve = fields.Monetary(
-        string="Cost to Serve",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("cost_to_serve"),
-        help="Handling cost per invoiced order plus the cost of completed "
-        "activities by type.",
-    )
-    value_net_profit = fields.Monetary(
-        string="Net Profit",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("net_profit"),
-        help="Revenue minus cost of goods minus cost to serve.",
-    )
-    value_margin_percent = fields.Float(
-        aggregator=None,
-        string="Margin (%)",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("margin_percent"),
-        digits=(16, 1),
-    )
-    value_lifetime_revenue = fields.Monetary(
-        string="Revenue (all time)",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("lifetime_revenue"),
-    )
-    value_lifetime_cogs = fields.Monetary(
-        string="Cost of Goods (all time)",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("lifetime_cogs"),
-    )
-    value_lifetime_discount = fields.Monetary(
-        string="Discounts Granted (all time)",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("lifetime_discount"),
-    )
-    value_lifetime_cost_to_serve = fields.Monetary(
-        string="Cost to Serve (all time)",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("lifetime_cost_to_serve"),
-    )
-    value_lifetime_net_profit = fields.Monetary(
-        string="Net Profit (all time)",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("lifetime_net_profit"),
-    )
-    value_lifetime_margin_percent = fields.Float(
-        aggregator=None,
-        string="Margin (%) (all time)",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("lifetime_margin_percent"),
-        digits=(16, 1),
-    )
-    value_pending_cost = fields.Monetary(
-        string="Pending Cost",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("pending_cost"),
-        help="Costs held until the revenue they earn is invoiced: the cost of "
-        "goods delivered and the handling of confirmed orders not invoiced yet. "
-        "They enter the net profit with their invoice.",
-    )
-    value_to_invoice = fields.Monetary(
-        string="To Invoice",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("to_invoice"),
-        help="Confirmed orders' amount still to invoice, untaxed, in company "
-        "currency: business not in the profit yet.",
-    )
     value_clv_historical = fields.Monetary(
         string="Historical Lifetime Value",
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
-        search=_search_snapshot("clv_historical"),
+        search=search_current_snapshot("clv_historical"),
         help="Profit so far, brought to today's value at the monthly discount rate.",
     )
     value_clv_future = fields.Monetary(
@@ -392,7 +210,7 @@ class ResPartner(models.Model):
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
-        search=_search_snapshot("clv_future"),
+        search=search_current_snapshot("clv_future"),
         help="Predicted profit over the horizon (BG/NBD orders times Gamma-Gamma "
         "profit per order), discounted to today.",
     )
@@ -401,16 +219,8 @@ class ResPartner(models.Model):
         currency_field="value_currency_id",
         groups=MANAGER,
         compute="_compute_value_amounts",
-        search=_search_snapshot("clv"),
+        search=search_current_snapshot("clv"),
         help="Historical plus future lifetime value.",
-    )
-    value_overdue_amount = fields.Monetary(
-        string="Overdue",
-        currency_field="value_currency_id",
-        groups=MANAGER,
-        compute="_compute_value_amounts",
-        search=_search_snapshot("overdue_amount"),
-        help="Open receivable past its due date, today.",
     )
 
     @api.depends_context("company")
@@ -466,9 +276,18 @@ class ResPartner(models.Model):
         )
         return [("commercial_partner_id", "in", partners)]
 
+    def _get_snapshot_mirrors(self, compute):
+        """{partner field: snapshot column} of the figures `compute` mirrors."""
+        return {
+            fname: column
+            for fname, column in SNAPSHOT_COLUMN_OF.items()
+            if fname in self._fields and self._fields[fname].compute == compute
+        }
+
     @api.depends_context("company")
     def _compute_value_public(self):
-        snapshots = self._current_snapshots(PUBLIC_FIGURES)
+        mirrors = self._get_snapshot_mirrors("_compute_value_public")
+        snapshots = self._current_snapshots(mirrors.values())
         counts = dict(
             self.env["crm.value.snapshot"]
             .sudo()
@@ -485,19 +304,18 @@ class ResPartner(models.Model):
             row = snapshots[partner.id]
             partner.value_date = row.get("date")
             partner.value_snapshot_count = counts.get(partner.commercial_partner_id, 0)
-            for name in PUBLIC_FIGURES:
-                value = row.get(name) or False
-                partner[_partner_field(name)] = (
-                    value[0] if isinstance(value, tuple) else value
-                )
+            for fname, column in mirrors.items():
+                value = row.get(column) or False
+                partner[fname] = value[0] if isinstance(value, tuple) else value
 
     @api.depends_context("company")
     def _compute_value_amounts(self):
-        snapshots = self._current_snapshots(AMOUNT_FIGURES)
+        mirrors = self._get_snapshot_mirrors("_compute_value_amounts")
+        snapshots = self._current_snapshots(mirrors.values())
         for partner in self:
             row = snapshots[partner.id]
-            for name in AMOUNT_FIGURES:
-                partner[_partner_field(name)] = row.get(name) or 0.0
+            for fname, column in mirrors.items():
+                partner[fname] = row.get(column) or 0.0
 
     def _value_standings(self):
         """{partner id: (Standing, tier, tiers)} of the partners the company's

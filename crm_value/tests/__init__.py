@@ -5,6 +5,7 @@ from . import test_customer_explained
 from . import test_scores
 from . import test_matching
 from . import test_sql_arrays
+from . import test_figure_sources
 from . import test_dashboard
 from . import test_dashboard_rpc
 from . import test_demo

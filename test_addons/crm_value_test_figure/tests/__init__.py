@@ -1,0 +1,1 @@
+from . import test_noted_invoices_figure
