@@ -43,11 +43,9 @@ ENGINE_STEPS = {
         "_get_payment_risk_by_partner",
         "_get_cost_to_serve_by_partner",
         "_write_snapshots",
-        "_score_company",
-        "_predict",
-        "_rank_company",
-        "_write_partner_tiers",
     ),
+    "crm.value.scoring": ("_score_company", "_predict"),
+    "crm.value.ranking": ("_rank_company", "_write_partner_tiers"),
     "crm.lifecycle.engine": (
         "_get_all_customers",
         "_plan_moves",
