@@ -38,10 +38,6 @@ ENGINE_STEPS = {
         "_recompute_queued",
         "_compute_figures",
         "_write_snapshots",
-        "_score_company",
-        "_predict",
-        "_rank_company",
-        "_write_partner_tiers",
     ),
     # The figure sources (crm.value.figure.source), one query each.
     **{
@@ -58,6 +54,8 @@ ENGINE_STEPS = {
         )
     },
     "crm.value.snapshot": ("_store_figures",),
+    "crm.value.scoring": ("_score_company", "_predict"),
+    "crm.value.ranking": ("_rank_company", "_write_partner_tiers"),
     "crm.lifecycle.engine": (
         "_get_all_customers",
         "_plan_moves",

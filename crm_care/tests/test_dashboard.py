@@ -36,7 +36,7 @@ class TestCareDashboard(CrmCareCommon):
             cls._invoice(cls, order, cls.today)
         customers = cls.customer | cls.jasmine | cls.pebble
         cls.engine._recompute_partners(cls.company, customers.ids)
-        cls.engine._refresh_company(cls.company)
+        cls.scoring._refresh_company(cls.company)
         cls.stage = {
             state: cls.env["crm.care.complaint.stage"].search(
                 [("state", "=", state)], limit=1

@@ -60,9 +60,8 @@ class TestDashboardTour(HttpCase):
         customer = self.env["res.partner"].create(
             {"name": "Tour Teahouse", "is_company": True}
         )
-        engine = self.env["crm.value.engine"]
-        engine._recompute_partners(company, customer.ids)
-        engine._refresh_company(company)
+        self.env["crm.value.engine"]._recompute_partners(company, customer.ids)
+        self.env["crm.value.scoring"]._refresh_company(company)
         expected = self._expected(company)
         self.assertGreater(
             expected["tiers"][expected["click_tier"]], 0, "a tier to click through"

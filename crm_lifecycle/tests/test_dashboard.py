@@ -48,7 +48,7 @@ class TestLifecycleDashboard(CrmLifecycleCommon):
         )
         customers = self.comeback | self.quiet
         self.engine._recompute_partners(self.company, customers.ids)
-        self.engine._refresh_company(self.company)
+        self.scoring._refresh_company(self.company)
         self.env.flush_all()
 
     def _sections(self, user):

@@ -1,9 +1,10 @@
 """Customer-value analytics in plain Python (numpy and scipy, no Odoo import).
 
-- `rfm`: RFM quintile scores and R x F segments;
+- `rfm`: RFM quintile scores (the R x F segments are data);
 - `bgnbd`: BG/NBD purchase counts and P(alive);
 - `gamma_gamma`: Gamma-Gamma spend per transaction;
-- `clv`: historical and predicted customer lifetime value;
+- `clv`: historical and predicted customer lifetime value (`forecast`: the
+  company's BG/NBD and Gamma-Gamma fits and what they predict);
 - `pyramid`: customer-pyramid tiers from net profit.
 
 The public functions are re-exported lazily, so importing this package (or
@@ -14,13 +15,12 @@ import importlib
 
 _EXPORTS = {
     "rfm_scores": "rfm",
-    "rfm_segment": "rfm",
     "fit_bgnbd": "bgnbd",
     "BetaGeoModel": "bgnbd",
     "fit_gamma_gamma": "gamma_gamma",
     "GammaGammaModel": "gamma_gamma",
     "historical_value": "clv",
-    "future_value": "clv",
+    "forecast": "clv",
 }
 
 __all__ = list(_EXPORTS)

@@ -14,9 +14,18 @@ Conventions, so that a figure means one thing:
   days, 7 for weeks). Nothing is guessed: the caller states both.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
-from ._validation import as_vector, non_negative, positive_number, same_length
+from . import bgnbd, gamma_gamma
+from ._validation import (
+    as_vector,
+    counts,
+    non_negative,
+    positive_number,
+    same_length,
+)
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -44,35 +53,109 @@ def historical_value(
     return np.bincount(index, weights=values, minlength=size)
 
 
-def future_value(
-    bgnbd_model,
-    gg_model,
+class Forecast(NamedTuple):
+    """What the models expect of each customer. Without a fit (fewer than two
+    repeat buyers, or a BG/NBD fit that failed: `fit_error` says why) nothing
+    is predicted: P(alive) unknown (None), no orders, no future profit."""
+
+    p_alive: np.ndarray | list
+    expected_orders: np.ndarray
+    future_value: np.ndarray
+    fit_error: str | None = None
+
+
+def forecast(
     frequency,
     recency,
     T,
-    monetary_value,
+    average,
+    invoiced,
     *,
     time_unit_days,
-    horizon_months=24,
-    monthly_rate=0.01,
+    horizon_months,
+    monthly_rate,
     days_per_month=DAYS_PER_MONTH,
 ):
-    """Discounted expected profit of each customer over the next months.
+    """P(alive), expected purchases in the next 12 months and the discounted
+    profit over `horizon_months` of each customer: one BG/NBD and one
+    Gamma-Gamma fit over all of them (a company's customers), as a `Forecast`.
 
-    sum over m = 1..H of (E[X(m)] - E[X(m-1)]) * expected spend / (1+rate)^m,
-    with E[X(m)] the BG/NBD conditional expectation of purchases within m
-    months and the spend from Gamma-Gamma. frequency, recency and T are in
-    units of `time_unit_days` days, as the BG/NBD model was fitted.
+    frequency, recency, T: every purchase, in units of `time_unit_days` days
+    (BG/NBD); average: profit per invoiced purchase, `invoiced` of them
+    (Gamma-Gamma; see `expected_profit_per_order`).
     """
     unit = positive_number("time_unit_days", time_unit_days)
     month = positive_number("days_per_month", days_per_month)
     months = _horizon_months(horizon_months)
-    spend = gg_model.expected_spend(frequency, monetary_value)
-    monthly = monthly_purchases(
-        bgnbd_model, frequency, recency, T, months, month / unit
+    rate = _rate(monthly_rate)
+    frequency = counts("frequency", frequency)
+    average = as_vector("average", average)
+    invoiced = counts("invoiced", invoiced)
+    same_length(frequency=frequency, average=average, invoiced=invoiced)
+    size = len(frequency)
+    if np.count_nonzero(frequency > 0) < 2:
+        return Forecast([None] * size, np.zeros(size), np.zeros(size))
+    try:
+        purchases_model = bgnbd.fit_bgnbd(frequency, recency, T)
+    except ValueError as error:
+        return Forecast([None] * size, np.zeros(size), np.zeros(size), str(error))
+    spend = expected_profit_per_order(average, invoiced)
+    discounted = discounted_purchases(
+        purchases_model, frequency, recency, T, months, month / unit, rate
     )
-    discount = np.exp(-np.arange(1, months + 1) * np.log1p(_rate(monthly_rate)))
-    return (discount @ monthly) * spend
+    return Forecast(
+        purchases_model.p_alive(frequency, recency, T),
+        purchases_model.expected_purchases(12 * month / unit, frequency, recency, T),
+        discounted * spend,
+    )
+
+
+def expected_profit_per_order(average, invoiced):
+    """Each customer's expected profit per future order, from the profit per
+    invoiced purchase (`average`, over `invoiced` purchases).
+
+    Gamma-Gamma, fitted on the customers with a profitable repeat purchase,
+    shrinks a profitable customer's average toward the population's (a
+    one-off buyer, or one not invoiced yet, gets the population's); customers
+    who made no profit on what was invoiced keep their own average, zero or a
+    loss. With fewer than two profitable repeat buyers there is nothing to
+    fit: everyone keeps their own average.
+    """
+    average = as_vector("average", average)
+    invoiced = counts("invoiced", invoiced)
+    same_length(average=average, invoiced=invoiced)
+    repeats = np.maximum(invoiced - 1, 0)
+    repeat_profitable = (repeats > 0) & (average > 0)
+    spend = average.copy()
+    if np.count_nonzero(repeat_profitable) >= 2:
+        spend_model = gamma_gamma.fit_gamma_gamma(
+            repeats[repeat_profitable], average[repeat_profitable]
+        )
+        shrunk = (average > 0) | (invoiced == 0)
+        spend[shrunk] = spend_model.expected_spend(
+            repeats[shrunk], np.where(repeats[shrunk] > 0, average[shrunk], 1.0)
+        )
+    return spend
+
+
+def discounted_purchases(
+    bgnbd_model, frequency, recency, T, months, periods_per_month, monthly_rate
+):
+    """Expected purchases of each customer over the next `months` months, each
+    month's discounted by (1 + rate)^m: times the profit per order, the
+    discounted future profit.
+
+    sum over m = 1..H of (E[X(m)] - E[X(m-1)]) / (1 + rate)^m, with E[X(m)]
+    the BG/NBD conditional expectation of purchases within m months
+    (`periods_per_month` units of recency and T each).
+    """
+    months = _horizon_months(months)
+    rate = _rate(monthly_rate)
+    monthly = monthly_purchases(
+        bgnbd_model, frequency, recency, T, months, periods_per_month
+    )
+    discount = (1.0 + rate) ** -np.arange(1, months + 1)
+    return discount @ monthly
 
 
 def monthly_purchases(bgnbd_model, frequency, recency, T, months, periods_per_month):

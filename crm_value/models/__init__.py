@@ -17,6 +17,8 @@ from . import crm_value_figure_profit
 from . import crm_value_queue_mixin
 from . import crm_value_queue
 from . import crm_value_engine
+from . import crm_value_ranking
+from . import crm_value_scoring
 from . import crm_value_standing
 from . import crm_value_demo
 from . import crm_value_dashboard

@@ -132,7 +132,7 @@ class CrmValueDashboard(models.AbstractModel):
         first, and the tier moves of the snapshots dated in the period."""
         Snapshot = self.env["crm.value.snapshot"]
         amounts = self._dashboard_show_amounts()
-        profit = self.env["crm.value.engine"]._get_ranking_basis(company)
+        profit = self.env["crm.value.ranking"]._get_ranking_basis(company)
         current = self._dashboard_current_domain(company)
         aggregates = ["__count", f"{profit}:sum"] if amounts else ["__count"]
         by_tier = {
@@ -223,7 +223,7 @@ class CrmValueDashboard(models.AbstractModel):
         customers, highest profit first (the Pareto view's customers), at
         most one point per percent of customers, and where it crosses 80%."""
         Snapshot = self.env["crm.value.snapshot"]
-        profit = self.env["crm.value.engine"]._get_ranking_basis(company)
+        profit = self.env["crm.value.ranking"]._get_ranking_basis(company)
         Snapshot.check_field_access_rights("read", [profit])
         domain = [*self._dashboard_current_domain(company), (profit, ">", 0)]
         query = Snapshot._search(domain)
@@ -290,7 +290,7 @@ class CrmValueDashboard(models.AbstractModel):
         """Customers (and profit) per quadrant of the value matrix."""
         Snapshot = self.env["crm.value.snapshot"]
         amounts = self._dashboard_show_amounts()
-        profit = self.env["crm.value.engine"]._get_ranking_basis(company)
+        profit = self.env["crm.value.ranking"]._get_ranking_basis(company)
         current = self._dashboard_current_domain(company)
         aggregates = ["__count", f"{profit}:sum"] if amounts else ["__count"]
         groups = {

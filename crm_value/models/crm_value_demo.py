@@ -270,9 +270,8 @@ class CrmValueDemo(models.AbstractModel):
     @api.model
     def _recompute(self, company, partner_ids):
         """The engine's run over these customers, as the nightly one."""
-        engine = self.env["crm.value.engine"]
-        engine._recompute_partners(company, partner_ids)
-        engine._refresh_company(company)
+        self.env["crm.value.engine"]._recompute_partners(company, partner_ids)
+        self.env["crm.value.scoring"]._refresh_company(company)
 
     def _sell(self, customer, lines):
         """An order confirmed now, delivered and invoiced the same day: its

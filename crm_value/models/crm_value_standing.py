@@ -23,8 +23,8 @@ class CrmValueStanding(models.AbstractModel):
     @api.model
     def _get_ranking_basis(self, company):
         """The snapshot column the company ranks its customers on: the
-        engine's, never a second definition."""
-        return self.env["crm.value.engine"]._get_ranking_basis(company)
+        ranking's, never a second definition."""
+        return self.env["crm.value.ranking"]._get_ranking_basis(company)
 
     @api.model
     def _get_standings(self, company, partner_ids):

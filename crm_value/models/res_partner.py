@@ -673,7 +673,7 @@ class ResPartner(models.Model):
         # still names the manager.
         engine = self.env["crm.value.engine"].sudo()
         engine._recompute_partners(self.env.company, self.commercial_partner_id.ids)
-        engine._refresh_company(self.env.company)
+        self.env["crm.value.scoring"].sudo()._refresh_company(self.env.company)
         return True
 
     def action_open_value_snapshots(self):

@@ -3,6 +3,7 @@ from . import test_profit
 from . import test_tiers
 from . import test_customer_explained
 from . import test_scores
+from . import test_rfm_segments
 from . import test_matching
 from . import test_sql_arrays
 from . import test_figure_sources

@@ -89,6 +89,8 @@ class CrmValueCommon(ValuationReconciliationTestCommon):
             }
         )
         cls.engine = cls.env["crm.value.engine"]
+        cls.scoring = cls.env["crm.value.scoring"]
+        cls.ranking = cls.env["crm.value.ranking"]
 
     @classmethod
     def _create_goods(cls, name, categ):
@@ -232,7 +234,7 @@ class CrmValueCommon(ValuationReconciliationTestCommon):
     def _recompute(self, *customers, company=None):
         company = company or self.company
         self.engine._recompute_partners(company, [c.id for c in customers])
-        self.engine._refresh_company(company)
+        self.scoring._refresh_company(company)
 
     def _snapshot(self, customer, company=None):
         return self.env["crm.value.snapshot"].search(

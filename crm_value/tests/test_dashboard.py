@@ -62,7 +62,7 @@ class TestDashboard(CrmValueCommon):
             order.date_order = today
             cls._invoice(cls, order, today)
         cls.engine._recompute_partners(cls.company, cls.customers.ids)
-        cls.engine._refresh_company(cls.company)
+        cls.scoring._refresh_company(cls.company)
         cls.snapshots = cls.env["crm.value.snapshot"].search(
             [("company_id", "=", cls.company.id), ("is_current", "=", True)]
         )

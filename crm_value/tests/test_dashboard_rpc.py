@@ -24,7 +24,7 @@ class TestDashboardOverRpc(HttpCase):
             {"name": "Jade Teahouse", "is_company": True}
         )
         cls.env["crm.value.engine"]._recompute_partners(cls.company, cls.customer.ids)
-        cls.env["crm.value.engine"]._refresh_company(cls.company)
+        cls.env["crm.value.scoring"]._refresh_company(cls.company)
 
     def _call(self, method, *args, **kwargs):
         return self.make_jsonrpc_request(

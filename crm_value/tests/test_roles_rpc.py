@@ -78,7 +78,7 @@ class TestValueRolesOverRpc(HttpCase):
         cls.order.action_confirm()
         cls.engine = cls.env["crm.value.engine"]
         cls.engine._recompute_partners(cls.env.company, cls.customer.ids)
-        cls.engine._score_company(cls.env.company)
+        cls.env["crm.value.scoring"]._score_company(cls.env.company)
 
     def _call(self, model, method, *args, **kwargs):
         return self.make_jsonrpc_request(

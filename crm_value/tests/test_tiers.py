@@ -59,10 +59,10 @@ class TestCustomerPyramid(CrmValueCommon):
         self._sell_profits()
         other = self.setup_other_company()["company"]
         Partner = self.env["res.partner"]
-        self.engine._write_abc_classes(
+        self.ranking._write_abc_classes(
             Partner.with_company(other), {"B": [self.big.id]}
         )
-        self.engine._write_abc_classes(
+        self.ranking._write_abc_classes(
             Partner.with_company(self.company),
             {False: [self.big.id], "A": [self.small.id]},
         )
@@ -78,15 +78,16 @@ class TestCustomerPyramid(CrmValueCommon):
             )
 
         self.env.cr.precommit.run()  # end of the creating transaction: tracking starts
-        self.engine = self.engine.with_context(
-            tracking_disable=False, mail_notrack=False
-        )
+        tracking = {"tracking_disable": False, "mail_notrack": False}
+        self.engine = self.engine.with_context(**tracking)
+        self.scoring = self.scoring.with_context(**tracking)
+        self.ranking = self.ranking.with_context(**tracking)
         self._sell_profits()
         self.env.cr.precommit.run()  # tracking values are written at commit
         self.assertEqual(self.second.value_tier_id, self.gold)
         self.assertFalse(tier_notes(self.second), "a first tier is not a move")
         self.platinum.threshold = 60.0
-        self.engine._rank_company(self.company)
+        self.ranking._rank_company(self.company)
         self.env.cr.precommit.run()
         self.assertEqual(self.second.value_tier_id, self.platinum)
         self.assertEqual(self._snapshot(self.second).tier_id, self.platinum)

@@ -27,78 +27,62 @@ def test_past_profit_is_summed_per_customer():
     np.testing.assert_allclose(totals, [10.0, 0.0, 105.0, 0.0])
 
 
-def test_future_value_of_one_month_by_hand():
-    value = clv.future_value(
-        BG, GG, **HISTORY, time_unit_days=7, horizon_months=1, monthly_rate=0.01
-    )
-    month_in_weeks = 365.25 / 12 / 7
-    purchases = BG.expected_purchases(
-        month_in_weeks, *(HISTORY[k] for k in ("frequency", "recency", "T"))
-    )
-    spend = GG.expected_spend(HISTORY["frequency"], HISTORY["monetary_value"])
-    np.testing.assert_allclose(value, purchases * spend / 1.01)
+HISTORY_ROWS = tuple(HISTORY[k] for k in ("frequency", "recency", "T"))
+MONTH_IN_WEEKS = 365.25 / 12 / 7
 
 
-def test_without_discount_future_value_is_purchases_times_spend():
-    value = clv.future_value(
-        BG, GG, **HISTORY, time_unit_days=7, horizon_months=24, monthly_rate=0.0
-    )
-    horizon_weeks = 24 * 365.25 / 12 / 7
-    purchases = BG.expected_purchases(
-        horizon_weeks, *(HISTORY[k] for k in ("frequency", "recency", "T"))
-    )
-    spend = GG.expected_spend(HISTORY["frequency"], HISTORY["monetary_value"])
-    np.testing.assert_allclose(value, purchases * spend)
+def test_discounted_purchases_of_one_month_by_hand():
+    value = clv.discounted_purchases(BG, *HISTORY_ROWS, 1, MONTH_IN_WEEKS, 0.01)
+    purchases = BG.expected_purchases(MONTH_IN_WEEKS, *HISTORY_ROWS)
+    np.testing.assert_allclose(value, purchases / 1.01)
+
+
+def test_without_discount_it_is_the_expected_purchases_over_the_horizon():
+    value = clv.discounted_purchases(BG, *HISTORY_ROWS, 24, MONTH_IN_WEEKS, 0.0)
+    purchases = BG.expected_purchases(24 * MONTH_IN_WEEKS, *HISTORY_ROWS)
+    np.testing.assert_allclose(value, purchases)
 
 
 def test_discounting_lowers_value_and_longer_horizons_raise_it():
-    def value(**options):
-        return clv.future_value(BG, GG, **HISTORY, time_unit_days=7, **options)
+    def value(months=24, rate=0.01):
+        return clv.discounted_purchases(BG, *HISTORY_ROWS, months, MONTH_IN_WEEKS, rate)
 
-    assert np.all(value(monthly_rate=0.02) < value(monthly_rate=0.0))
-    assert np.all(value(horizon_months=12) < value(horizon_months=24))
-    np.testing.assert_array_equal(value(horizon_months=0), 0.0)
+    assert np.all(value(rate=0.02) < value(rate=0.0))
+    assert np.all(value(months=12) < value(months=24))
+    np.testing.assert_array_equal(value(months=0), 0.0)
 
 
-def test_days_and_weeks_give_the_same_value():
-    in_days = {k: v * 7 if k in ("recency", "T") else v for k, v in HISTORY.items()}
+def test_days_and_weeks_give_the_same_discounted_purchases():
+    in_days = [HISTORY["frequency"], HISTORY["recency"] * 7, HISTORY["T"] * 7]
     bg_days = bgnbd.BetaGeoModel(dict(BG.params, alpha=BG.params["alpha"] * 7), 0.0)
-    weeks = clv.future_value(BG, GG, **HISTORY, time_unit_days=7)
-    days = clv.future_value(bg_days, GG, **in_days, time_unit_days=1)
+    weeks = clv.discounted_purchases(BG, *HISTORY_ROWS, 24, MONTH_IN_WEEKS, 0.01)
+    days = clv.discounted_purchases(bg_days, *in_days, 24, 365.25 / 12, 0.01)
     np.testing.assert_allclose(days, weeks, rtol=1e-9)
 
 
 def test_monthly_purchases_are_never_negative():
-    monthly = clv.monthly_purchases(
-        BG, *(HISTORY[k] for k in ("frequency", "recency", "T")), 36, 4.35
-    )
+    monthly = clv.monthly_purchases(BG, *HISTORY_ROWS, 36, 4.35)
     assert monthly.shape == (36, 3) and np.all(monthly >= 0)
 
 
 def test_empty_input_gives_empty_values():
     assert clv.historical_value([], []).shape == (0,)
-    empty = {k: [] for k in HISTORY}
-    assert clv.future_value(BG, GG, **empty, time_unit_days=1).shape == (0,)
+    empty = ([], [], [])
+    assert clv.discounted_purchases(BG, *empty, 24, 30.0, 0.01).shape == (0,)
 
 
 @pytest.mark.parametrize(
-    ("options", "reason"),
+    ("months", "rate", "reason"),
     [
-        ({"time_unit_days": 0}, "time_unit_days must be a positive"),
-        ({"time_unit_days": 7, "horizon_months": -1}, "horizon_months"),
-        ({"time_unit_days": 7, "horizon_months": 1.5}, "horizon_months"),
-        ({"time_unit_days": 7, "monthly_rate": -1}, "monthly_rate"),
-        ({"time_unit_days": 7, "days_per_month": np.nan}, "days_per_month"),
+        (-1, 0.01, "horizon_months"),
+        (1.5, 0.01, "horizon_months"),
+        (24, -1, "monthly_rate"),
+        (24, np.nan, "monthly_rate"),
     ],
 )
-def test_bad_future_options_are_refused(options, reason):
+def test_bad_discount_options_are_refused(months, rate, reason):
     with pytest.raises(ValueError, match=reason):
-        clv.future_value(BG, GG, **HISTORY, **options)
-
-
-def test_unit_is_required():
-    with pytest.raises(TypeError):
-        clv.future_value(BG, GG, **HISTORY)
+        clv.discounted_purchases(BG, *HISTORY_ROWS, months, MONTH_IN_WEEKS, rate)
 
 
 @pytest.mark.parametrize(

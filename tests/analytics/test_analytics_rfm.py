@@ -1,4 +1,4 @@
-"""RFM quintile scores and the R x F segment grid."""
+"""RFM quintile scores (the R x F segments are data, see crm.value.rfm.segment)."""
 
 import numpy as np
 import pytest
@@ -30,32 +30,6 @@ def test_negative_profit_is_a_valid_monetary_figure():
 def test_empty_input_gives_empty_scores():
     scores = rfm.rfm_scores([], [], [])
     assert [s.shape for s in scores] == [(0,)] * 3
-    assert rfm.rfm_segment([], []).shape == (0,)
-
-
-@pytest.mark.parametrize(
-    ("r", "f", "segment"),
-    [
-        (5, 5, "champions"),
-        (5, 1, "new"),
-        (4, 1, "promising"),
-        (4, 5, "loyal"),
-        (5, 3, "potential_loyalist"),
-        (3, 3, "need_attention"),
-        (3, 1, "about_to_sleep"),
-        (1, 4, "at_risk"),
-        (2, 5, "cant_lose"),
-        (1, 1, "hibernating"),
-    ],
-)
-def test_segment_grid(r, f, segment):
-    assert rfm.rfm_segment([r], [f])[0] == segment
-
-
-def test_grid_uses_every_segment_and_only_known_codes():
-    cells = {code for row in rfm.SEGMENT_GRID for code in row}
-    assert cells == set(rfm.SEGMENTS)
-    assert all(len(row) == 5 for row in rfm.SEGMENT_GRID) and len(rfm.SEGMENT_GRID) == 5
 
 
 @pytest.mark.parametrize(
@@ -70,11 +44,3 @@ def test_grid_uses_every_segment_and_only_known_codes():
 def test_bad_scoring_input_is_refused(args, reason):
     with pytest.raises(ValueError, match=reason):
         rfm.rfm_scores(*args)
-
-
-@pytest.mark.parametrize(
-    ("r", "f"), [([0], [1]), ([6], [1]), ([2.5], [1]), ([1, 2], [1])]
-)
-def test_bad_segment_scores_are_refused(r, f):
-    with pytest.raises(ValueError):
-        rfm.rfm_segment(r, f)
