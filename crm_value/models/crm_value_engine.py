@@ -9,8 +9,8 @@ from ..sql_arrays import array_literal
 # (scope["whole_books"]).
 WHOLE_BOOKS_FROM = 5000
 
-# Columns the company's scoring writes (crm.value.scoring._score_company), in one pass over all
-# its current customers.
+# Columns the company's scoring writes (crm.value.scoring._score_company),
+# in one pass over all its current customers.
 SCORE_COLUMNS = (
     "rfm_recency",
     "rfm_frequency",
