@@ -305,6 +305,35 @@ class CrmLifecycleHistory(models.Model):
         )
         return {pid: set(stage_ids) for pid, stage_ids in self.env.cr.fetchall()}
 
+    @api.model
+    def _record_manual_moves(self, partners, before):
+        """Record the stages set by hand on `partners` (form, kanban, import,
+        RPC): their stage changes from `before` ({partner id: stage}) that
+        the history does not hold yet. The engine records its moves, with
+        their rules and reasons, before it writes the stages they end in."""
+        Stage, company = self.env["crm.lifecycle.stage"], self.env.company
+        changed = partners.filtered(
+            lambda partner: (
+                partner.lifecycle_stage_id
+                and partner.lifecycle_stage_id != before.get(partner.id, Stage)
+            )
+        )
+        recorded = self._get_open_stage_ids(company, changed.ids)
+        moves = {
+            partner.id: [
+                (
+                    before.get(partner.id, Stage),
+                    partner.lifecycle_stage_id,
+                    self.env["crm.lifecycle.rule"],
+                    self.env.user,
+                    self._reason("manual"),
+                )
+            ]
+            for partner in changed
+            if partner.lifecycle_stage_id.id not in recorded.get(partner.id, ())
+        }
+        return self._record_moves(company, moves, fields.Datetime.now())
+
     def _on_stages_entered(self, company):
         """Hook: these moves, just recorded in `company`, are customers
         entering stages (care plans start on them). Not called for a

@@ -288,7 +288,9 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)
-        partners.filtered("lifecycle_stage_id")._record_manual_moves({})
+        self.env["crm.lifecycle.history"]._record_manual_moves(
+            partners.filtered("lifecycle_stage_id"), {}
+        )
         return partners
 
     def write(self, vals):
@@ -301,40 +303,8 @@ class ResPartner(models.Model):
         }
         vals = {"lifecycle_stage_date": self.env.company._get_value_today(), **vals}
         result = super().write(vals)
-        self._record_manual_moves(before)
+        self.env["crm.lifecycle.history"]._record_manual_moves(self, before)
         return result
-
-    def _record_manual_moves(self, before):
-        """History of the stages set by hand (form, kanban, import, RPC): the
-        stage changes from `before` ({partner id: stage}) that the history
-        does not hold yet. The engine records its moves, with their rules and
-        reasons, before it writes the stages they end in."""
-        Stage, History = (
-            self.env["crm.lifecycle.stage"],
-            self.env["crm.lifecycle.history"],
-        )
-        company = self.env.company
-        changed = self.filtered(
-            lambda partner: (
-                partner.lifecycle_stage_id
-                and partner.lifecycle_stage_id != before.get(partner.id, Stage)
-            )
-        )
-        recorded = History._get_open_stage_ids(company, changed.ids)
-        moves = {
-            partner.id: [
-                (
-                    before.get(partner.id, Stage),
-                    partner.lifecycle_stage_id,
-                    self.env["crm.lifecycle.rule"],
-                    self.env.user,
-                    History._reason("manual"),
-                )
-            ]
-            for partner in changed
-            if partner.lifecycle_stage_id.id not in recorded.get(partner.id, ())
-        }
-        History._record_moves(company, moves, fields.Datetime.now())
 
     def action_evaluate_lifecycle(self):
         """Apply the lifecycle rules to the selected customers now."""
