@@ -113,13 +113,17 @@ class CrmLifecycleFacts(models.AbstractModel):
         if partner_ids is None:
             return queries
         return {
-            kind: SQL(
-                "SELECT * FROM (%s) facts WHERE partner_id = ANY(%s::int4[])",
-                query,
-                array_literal(partner_ids),
-            )
-            for kind, query in queries.items()
+            kind: self._restrict(query, partner_ids) for kind, query in queries.items()
         }
+
+    @api.model
+    def _restrict(self, query, partner_ids):
+        """SQL: the rows of the facts `query` of these commercial partners."""
+        return SQL(
+            "SELECT * FROM (%s) facts WHERE partner_id = ANY(%s::int4[])",
+            query,
+            array_literal(partner_ids),
+        )
 
     @api.model
     def _materialize(self, company, today):
@@ -142,13 +146,7 @@ class CrmLifecycleFacts(models.AbstractModel):
         """{partner id: row} of a facts query, for these commercial partners."""
         if not partner_ids:
             return {}
-        self.env.cr.execute(
-            SQL(
-                "SELECT * FROM (%s) facts WHERE partner_id = ANY(%s::int4[])",
-                query,
-                array_literal(partner_ids),
-            )
-        )
+        self.env.cr.execute(self._restrict(query, partner_ids))
         return {row["partner_id"]: row for row in self.env.cr.dictfetchall()}
 
     @api.model
