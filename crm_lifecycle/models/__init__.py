@@ -4,6 +4,8 @@ from . import crm_lifecycle_stage
 from . import crm_lifecycle_rule
 from . import crm_lifecycle_history
 from . import crm_lifecycle_queue
+from . import crm_lifecycle_facts
+from . import crm_lifecycle_churn_warning
 from . import crm_lifecycle_engine
 from . import crm_lifecycle_demo
 from . import res_partner

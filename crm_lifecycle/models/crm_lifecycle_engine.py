@@ -1,4 +1,3 @@
-import logging
 from collections import defaultdict
 from datetime import datetime, time
 
@@ -10,8 +9,6 @@ from odoo.addons.crm_value.models.crm_value_engine import WHOLE_BOOKS_FROM
 from odoo.addons.crm_value.sql_arrays import array_literal
 
 from ..rule_conditions import recency_met
-
-_logger = logging.getLogger(__name__)
 
 
 class CrmLifecycleEngine(models.AbstractModel):
@@ -117,26 +114,18 @@ class CrmLifecycleEngine(models.AbstractModel):
         self.env.flush_all()
         states = self._get_partner_stages(company, partner_ids)
         partner_ids = [pid for pid in partner_ids if not states[pid][2]]
-        # Rules were checked by a manager; the evaluation itself is the system's.
-        Partner = (
-            self.env["res.partner"]
-            .sudo()
-            .with_company(company)
-            .with_context(lifecycle_today=today, active_test=False)
-        )
         rules = self.env["crm.lifecycle.rule"].sudo()._get_company_rules(company)
-        engine = self
-        if len(partner_ids) >= WHOLE_BOOKS_FROM:
-            # The facts of all the company's customers aggregated once, for
-            # the engine and for the rules' conditions on them: one pass over
-            # the orders, not one per condition (2.5 s at 100,000 customers).
-            tables = self._materialize_facts(company, today)
-            engine = self.with_context(lifecycle_facts_tables=tables)
-            Partner = Partner.with_context(lifecycle_facts_tables=tables)
-        facts = engine._get_order_facts(company, partner_ids, today)
-        matched = engine._match_rule_domains(
-            Partner, rules, Partner.browse(partner_ids), company, today
-        )
+        Facts = self.env["crm.lifecycle.facts"]
+        if len(partner_ids) < WHOLE_BOOKS_FROM:
+            # The facts of these customers alone, for the engine and for the
+            # rules' conditions on them.
+            queries = Facts._get_queries(company, today, partner_ids)
+        else:
+            # The facts of all the company's customers aggregated once: one
+            # pass over the orders, not one per condition.
+            queries = Facts._materialize(company, today)
+        facts = Facts._get_order_facts(queries, partner_ids)
+        matched = self._match_rule_domains(company, rules, partner_ids, today, queries)
         specs = self._get_rule_specs(company, rules, matched)
         moves = {}
         for pid in partner_ids:
@@ -183,6 +172,18 @@ class CrmLifecycleEngine(models.AbstractModel):
         return {pid: state for pid, *state in self.env.cr.fetchall()}
 
     @api.model
+    def _get_partners_env(self, company):
+        """The customers as the evaluation reads and writes them in `company`:
+        the rules were checked by a manager, the evaluation is the system's,
+        archived customers included."""
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .with_company(company)
+            .with_context(active_test=False)
+        )
+
+    @api.model
     def _apply_moves(self, company, moves, facts, today, now, warn=True, initial=False):
         """Store these moves ({partner id: [(from stage id, to stage id,
         rule)]}): history, one chatter note per customer, warnings (with
@@ -197,15 +198,12 @@ class CrmLifecycleEngine(models.AbstractModel):
             ]
             for pid, chain in moves.items()
         }
-        Partner = (
-            self.env["res.partner"]
-            .sudo()
-            .with_company(company)
-            .with_context(lifecycle_today=today, active_test=False)
+        Partner = self._get_partners_env(company)
+        reasons = self.env["crm.lifecycle.facts"]._get_reason_facts(
+            company, list(moves), facts
         )
-        reasons = self._get_reason_facts(company, list(moves), facts)
-        nobody = self.env["res.users"]
-        self.env["crm.lifecycle.history"]._record_moves(
+        History, nobody = self.env["crm.lifecycle.history"], self.env["res.users"]
+        History._record_moves(
             company,
             {
                 pid: [
@@ -214,7 +212,9 @@ class CrmLifecycleEngine(models.AbstractModel):
                         stage_to,
                         rule,
                         nobody,
-                        self._reason_of(rule, reasons[pid]),
+                        History._reason("rule", reasons[pid])
+                        if rule
+                        else History._reason("first_evaluation"),
                     )
                     for stage_from, stage_to, rule in chain
                 ]
@@ -227,46 +227,45 @@ class CrmLifecycleEngine(models.AbstractModel):
         for pid, chain in moves.items():
             by_stage[chain[-1][1]].append(pid)
         for stage, ids in by_stage.items():
-            # One chatter note per customer, logged in bulk.
-            Partner.browse(ids).with_context(
-                lifecycle_engine=True
-            )._write_logging_tracking(
+            # One chatter note per customer, logged in bulk. The moves are in
+            # the history already: the write records no move by hand.
+            Partner.browse(ids)._write_logging_tracking(
                 {"lifecycle_stage_id": stage.id, "lifecycle_stage_date": today}
             )
         at_risk = [
             pid for stage, ids in by_stage.items() if stage.is_at_risk for pid in ids
         ]
+        Warnings = self.env["crm.lifecycle.churn.warning"]
         if warn and not initial:
-            self._warn_at_risk(Partner.browse(at_risk), reasons)
+            at_risk = Partner.browse(at_risk)
+            Warnings._raise(at_risk, reasons, self._get_lifecycle_responsible(at_risk))
         back = [
             pid
             for stage, ids in by_stage.items()
             if not (stage.is_at_risk or stage.is_lost)
             for pid in ids
         ]
-        self._close_churn_warnings(Partner.browse(back))
+        Warnings._close(Partner.browse(back))
         return {pid: chain[-1][1] for pid, chain in moves.items()}
 
     # ------------------------------------------------------------------
     # Rules
     # ------------------------------------------------------------------
     @api.model
-    def _match_rule_domains(self, Partner, rules, partners, company, today):
+    def _match_rule_domains(self, company, rules, partner_ids, today, queries):
         """{rule: set of partner ids meeting its domain}: one search per rule,
-        of the rules that work (the others are skipped and reported).
+        of the rules that work (the others are skipped and reported). The
+        conditions on facts read `queries` ({kind: SQL}, see
+        crm.lifecycle.facts), the facts of this evaluation's day.
 
-        For a few customers, the searches are restricted to them, and those
-        on live facts and value snapshots are told the batch
-        (partner_batch_ids), so they aggregate only their orders and read
-        only their snapshots. For many, each search runs over the whole
-        company, joined by hashing, and is intersected with them after
-        (8.4 s -> 4.9 s at 100,000 customers)."""
-        ids = set(partners.ids)
+        For a few customers, the searches are restricted to them (and so are
+        the facts given). For many, each search runs over the whole company,
+        joined by hashing rather than probing indexes customer by customer,
+        and is intersected with them after."""
+        ids = set(partner_ids)
         few = len(ids) < WHOLE_BOOKS_FROM
-        if few:
-            Partner = Partner.with_context(
-                partner_batch_ids=partners.ids  # commercial partners
-            )
+        Partner = self._get_partners_env(company)
+        Facts = self.env["crm.lifecycle.facts"]
         matched = {}
         for rule in rules:
             # A rule that stopped working (its field went away with an addon,
@@ -277,8 +276,9 @@ class CrmLifecycleEngine(models.AbstractModel):
                 if not domain:
                     matched[rule] = set(ids)
                     continue
+                domain = Facts._resolve_domain(domain, queries)
                 if few:
-                    domain = expression.AND([[("id", "in", partners.ids)], domain])
+                    domain = expression.AND([[("id", "in", partner_ids)], domain])
                 with self.env.cr.savepoint():
                     found = Partner._search(domain).get_result_ids()
             except Exception as error:  # any failure: the rule is skipped
@@ -292,8 +292,8 @@ class CrmLifecycleEngine(models.AbstractModel):
     def _get_rule_specs(self, company, rules, matched):
         """The rules as plain values, in order: (rule, ids of the partners
         meeting its domain, from stage ids, to stage id, recency condition,
-        days, factor). Trying them through the records' fields took 17 s for
-        100,000 customers."""
+        days, factor): the rules are tried for every customer, and reading
+        the records' fields each time would be most of the evaluation."""
         return [
             (
                 rule,
@@ -342,147 +342,8 @@ class CrmLifecycleEngine(models.AbstractModel):
             left.add(stage_id)
 
     # ------------------------------------------------------------------
-    # Facts
+    # Who is warned, who is evaluated
     # ------------------------------------------------------------------
-    @api.model
-    def _get_order_facts_query(self, company, today):
-        """SQL: per commercial partner, their purchases in `company` up to
-        `today` (a confirmed order, or an invoice with no order: the value
-        engine's one definition, crm.value.engine._get_purchases_query):
-        count, first and last date, the moment of the last, usual days between
-        two ((last - first) / (count - 1), 0 with one), days since the last."""
-        return SQL(
-            """
-            SELECT partner_id,
-                   COUNT(*) AS order_count,
-                   MIN(purchased_at)::date AS first_order_date,
-                   MAX(purchased_at)::date AS last_order_date,
-                   MAX(purchased_at) AS last_order_at,
-                   COALESCE(EXTRACT(EPOCH FROM MAX(purchased_at) - MIN(purchased_at))
-                            / 86400.0 / NULLIF(COUNT(*) - 1, 0), 0) AS order_interval,
-                   %(today)s::date - MAX(purchased_at)::date AS days_since_order
-              FROM (%(purchases)s) purchases
-             WHERE purchased_at < %(today)s::date + 1
-             GROUP BY partner_id
-            """,
-            purchases=self.env["crm.value.engine"]._get_purchases_query(company),
-            today=today,
-        )
-
-    @api.model
-    def _get_crm_facts_query(self, company, today):
-        """SQL: per commercial partner, their open leads and open opportunities
-        (active, not in a won stage) in `company` or in no company."""
-        return SQL(
-            """
-            SELECT p.commercial_partner_id AS partner_id,
-                   COUNT(*) FILTER (WHERE l.type = 'lead') AS open_lead_count,
-                   COUNT(*) FILTER (WHERE l.type = 'opportunity') AS open_opportunity_count
-              FROM crm_lead l
-              JOIN res_partner p ON p.id = l.partner_id
-              LEFT JOIN crm_stage s ON s.id = l.stage_id
-             WHERE l.active AND NOT COALESCE(s.is_won, FALSE)
-               AND COALESCE(l.probability, 0) < 100
-               AND (l.company_id = %(company)s OR l.company_id IS NULL)
-               AND l.create_date < %(today)s::date + 1
-             GROUP BY p.commercial_partner_id
-            """,
-            company=company.id,
-            today=today,
-        )
-
-    @api.model
-    def _get_facts_query(self, kind, company, today):
-        """SQL of the facts of `kind` ("orders" or "crm"): read from the
-        table _materialize_facts made for this evaluation, if any."""
-        table = dict(self.env.context.get("lifecycle_facts_tables") or ()).get(kind)
-        if table:
-            return SQL("SELECT * FROM %s", SQL.identifier(table))
-        if kind == "orders":
-            return self._get_order_facts_query(company, today)
-        return self._get_crm_facts_query(company, today)
-
-    @api.model
-    def _materialize_facts(self, company, today):
-        """((kind, table name), ...): the facts of each kind of all the
-        company's customers, in temporary tables dropped at commit."""
-        tables = []
-        for kind in ("orders", "crm"):
-            table = f"crm_lifecycle_{kind}_facts"
-            self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
-            self.env.cr.execute(
-                SQL(
-                    "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS %s",
-                    SQL.identifier(table),
-                    self._get_facts_query(kind, company, today),
-                )
-            )
-            self.env.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
-            tables.append((kind, table))
-        return tuple(tables)
-
-    @api.model
-    def _get_facts(self, query, partner_ids):
-        """{partner id: row} of a facts query, for these commercial partners."""
-        if not partner_ids:
-            return {}
-        self.env.cr.execute(
-            SQL(
-                "SELECT * FROM (%s) facts WHERE partner_id = ANY(%s::int4[])",
-                query,
-                array_literal(partner_ids),
-            )
-        )
-        return {row["partner_id"]: row for row in self.env.cr.dictfetchall()}
-
-    @api.model
-    def _get_order_facts(self, company, partner_ids, today):
-        rows = self._get_facts(
-            self._get_facts_query("orders", company, today), partner_ids
-        )
-        for row in rows.values():
-            row["order_interval"] = float(row["order_interval"] or 0.0)
-        return rows
-
-    # ------------------------------------------------------------------
-    # Reasons and warnings
-    # ------------------------------------------------------------------
-    @api.model
-    def _get_reason_facts(self, company, partner_ids, facts):
-        """{partner id: {REASON_FACTS name: value}}: the order facts of these
-        commercial partners on the day of the evaluation (`facts`, from
-        _get_order_facts) and their P(alive), the reason of their moves."""
-        # P(alive) alone: the partner field is computed with all the public
-        # figures (a quarter of a first evaluation's time).
-        snapshots = (
-            self.env["res.partner"]
-            .with_company(company)
-            .with_context(prefetch_fields=False)
-            .browse(partner_ids)
-            ._current_snapshots(["p_alive"])
-        )
-        reasons = {}
-        for pid in partner_ids:
-            row = facts.get(pid) or {}
-            bought = bool(row.get("last_order_date"))
-            reasons[pid] = {
-                "last_order_date": row.get("last_order_date") or None,
-                "days_since_order": row.get("days_since_order") if bought else None,
-                "order_interval": (row.get("order_interval") or 0.0)
-                if bought
-                else None,
-                "p_alive": snapshots[pid].get("p_alive") or None,
-            }
-        return reasons
-
-    @api.model
-    def _reason_of(self, rule, reason_facts):
-        """The reason of a move by `rule` (none: the first stage), as the
-        history stores it: a code and the facts, put in words when read."""
-        if not rule:
-            return {"reason_code": "first_evaluation"}
-        return {"reason_code": "rule", **reason_facts}
-
     @api.model
     def _get_lifecycle_responsible(self, partners):
         """{partner id: user} warned when the customer is at risk (a hook:
@@ -490,90 +351,11 @@ class CrmLifecycleEngine(models.AbstractModel):
         return {p.id: p.user_id for p in partners if p.user_id}
 
     @api.model
-    def _warn_at_risk(self, partners, reasons):
-        """Schedule an activity saying why, for each customer entering at risk
-        who has no churn warning open, due on the company's day it is raised,
-        in the language of the user warned. `reasons`: {partner id: the facts
-        of their move} (_get_reason_facts)."""
-        responsible = self._get_lifecycle_responsible(partners)
-        activity_type = self.env.ref(
-            "crm_lifecycle.mail_activity_type_churn_warning", raise_if_not_found=False
-        )
-        if not responsible or not activity_type:
-            return
-        company = partners.env.company
-        today = company._get_value_today()
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        warned = set(self._get_open_churn_warnings(partners).mapped("res_id"))
-        History = self.env["crm.lifecycle.history"]
-        vals_list = []
-        for partner in partners:
-            user = responsible.get(partner.id)
-            if not user or partner.id in warned:
-                continue
-            # For one person: their language, whoever runs the evaluation.
-            in_lang = partner.with_context(lang=user.lang)
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": History.with_context(lang=user.lang)._render_reason(
-                        "rule", reasons.get(partner.id) or {}
-                    ),
-                    "note": in_lang.lifecycle_stage_id.action_note,
-                    "user_id": user.id,
-                    "date_deadline": today,
-                }
-            )
-        # Activities for other users, on customers the evaluating user may not
-        # follow: the warning is the system's.
-        self.env["mail.activity"].sudo().with_context(
-            mail_activity_quick_update=True
-        ).create(vals_list)
-
-    @api.model
-    def _get_open_churn_warnings(self, partners):
-        """The churn warnings still open on these customers."""
-        activity_type = self.env.ref(
-            "crm_lifecycle.mail_activity_type_churn_warning", raise_if_not_found=False
-        )
-        if not partners or not activity_type:
-            return self.env["mail.activity"]
-        return (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("activity_type_id", "=", activity_type.id),
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", partners.ids),
-                ]
-            )
-        )
-
-    @api.model
-    def _close_churn_warnings(self, partners):
-        """The churn warnings still open on these customers, who came back
-        (they left the at-risk stage for a living one), are marked done: a
-        warning is about the customer on the day it was raised."""
-        warnings = self._get_open_churn_warnings(partners)
-        # The feedback is read by the warned user, in their language.
-        for lang, activities in warnings.grouped(lambda a: a.user_id.lang).items():
-            activities.with_context(lang=lang).action_feedback(
-                feedback=self.with_context(lang=lang).env._(
-                    "The customer came back: the warning is closed."
-                )
-            )
-
-    # ------------------------------------------------------------------
-    # Who is evaluated
-    # ------------------------------------------------------------------
-    @api.model
     def _get_all_customers(self, company):
         """Ids of the commercial partners with a stage, a purchase or an open
         lead in `company`."""
         today = company._get_value_today()
+        Facts = self.env["crm.lifecycle.facts"]
         self.env.cr.execute(
             SQL(
                 """
@@ -588,8 +370,8 @@ class CrmLifecycleEngine(models.AbstractModel):
             WHERE partner_id IS NOT NULL
             """,
                 key=str(company.id),
-                orders=self._get_order_facts_query(company, today),
-                crm=self._get_crm_facts_query(company, today),
+                orders=Facts._get_order_query(company, today),
+                crm=Facts._get_crm_query(company, today),
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]

@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.crm_value.sql_arrays import unnest_rows
+from odoo.addons.crm_value.sql_arrays import array_literal, unnest_rows
 
 # Why a customer moved: the reason is written from this and the facts of the
 # day of the move, in the language of whoever reads it.
@@ -176,6 +176,14 @@ class CrmLifecycleHistory(models.Model):
         was_lost = stage_from.is_lost
         return stage_to.is_lost and not was_lost, was_lost and not stage_to.is_lost
 
+    @api.model
+    def _reason(self, code, facts=None):
+        """A move's reason as it is recorded: its code (REASON_CODES) and, for
+        a rule's move, the facts of the day ({REASON_FACTS name: value},
+        crm.lifecycle.facts._get_reason_facts); put in words when read."""
+        facts = facts or {}
+        return {"reason_code": code, **{name: facts.get(name) for name in REASON_FACTS}}
+
     @staticmethod
     def _reason_columns(reason):
         """[(column, value)] storing a move's reason: its code and facts, or a
@@ -245,8 +253,8 @@ class CrmLifecycleHistory(models.Model):
                 ):
                     columns[name].append(value)
         # One INSERT of typed arrays: the ORM's create was most of a first
-        # evaluation's time (a quarter of a million moves at 100,000
-        # customers). A log written by the system, never by hand.
+        # evaluation's time (a few moves for every customer). A log written
+        # by the system, never by hand.
         self.env.cr.execute(
             SQL(
                 """
@@ -277,6 +285,54 @@ class CrmLifecycleHistory(models.Model):
         if entered:
             history._on_stages_entered(company)
         return history
+
+    @api.model
+    def _get_open_stage_ids(self, company, partner_ids):
+        """{partner id: ids of the stages of their open stays in `company`}:
+        where the history says these customers are."""
+        self.flush_model(["partner_id", "company_id", "stage_to_id", "date_end"])
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT partner_id, array_agg(stage_to_id) FROM crm_lifecycle_history
+             WHERE company_id = %s AND date_end IS NULL
+               AND partner_id = ANY(%s::int4[])
+             GROUP BY partner_id
+            """,
+                company.id,
+                array_literal(partner_ids),
+            )
+        )
+        return {pid: set(stage_ids) for pid, stage_ids in self.env.cr.fetchall()}
+
+    @api.model
+    def _record_manual_moves(self, partners, before):
+        """Record the stages set by hand on `partners` (form, kanban, import,
+        RPC): their stage changes from `before` ({partner id: stage}) that
+        the history does not hold yet. The engine records its moves, with
+        their rules and reasons, before it writes the stages they end in."""
+        Stage, company = self.env["crm.lifecycle.stage"], self.env.company
+        changed = partners.filtered(
+            lambda partner: (
+                partner.lifecycle_stage_id
+                and partner.lifecycle_stage_id != before.get(partner.id, Stage)
+            )
+        )
+        recorded = self._get_open_stage_ids(company, changed.ids)
+        moves = {
+            partner.id: [
+                (
+                    before.get(partner.id, Stage),
+                    partner.lifecycle_stage_id,
+                    self.env["crm.lifecycle.rule"],
+                    self.env.user,
+                    self._reason("manual"),
+                )
+            ]
+            for partner in changed
+            if partner.lifecycle_stage_id.id not in recorded.get(partner.id, ())
+        }
+        return self._record_moves(company, moves, fields.Datetime.now())
 
     def _on_stages_entered(self, company):
         """Hook: these moves, just recorded in `company`, are customers

@@ -10,11 +10,11 @@ from odoo.tools.safe_eval import datetime, safe_eval
 
 from odoo.addons.crm_value.groups import MANAGER
 
+from ..domain_paths import is_condition, path_fields, subdomain_model
 from ..rule_conditions import (
     SETTING_NAMES,
     disallowed_constructs,
     legacy_replacements,
-    recency_met,
     setting_field,
     unknown_names,
 )
@@ -215,30 +215,12 @@ class CrmLifecycleRule(models.Model):
         """The fields a domain on `model` goes through that cannot be
         searched (Odoo ignores such a condition with a warning)."""
         found = []
-        for leaf in domain:
-            if not isinstance(leaf, (list, tuple)) or len(leaf) != 3:
-                continue
-            path, operator, value = leaf
-            if not isinstance(path, str):
-                continue
-            current, field = model, None
-            for name in path.split("."):
-                field = current._fields.get(name)
-                if field is None:
-                    break
-                if not field._description_searchable:
-                    found.append(field)
-                    break
-                if not field.relational:
-                    break
-                current = self.env[field.comodel_name]
-            if (
-                field is not None
-                and field.relational
-                and operator in ("any", "not any")
-                and isinstance(value, (list, tuple))
-            ):
-                found += self._get_unsearchable_fields(current, value)
+        for condition in filter(is_condition, domain):
+            steps = path_fields(model, condition[0])
+            found += [f for _model, f in steps if not f._description_searchable][:1]
+            comodel = subdomain_model(model, condition)
+            if comodel is not None:
+                found += self._get_unsearchable_fields(comodel, condition[2])
         return found
 
     def _get_recency_threshold(self, company):
@@ -249,16 +231,6 @@ class CrmLifecycleRule(models.Model):
         if self.recency_threshold == "lost":
             return company.lifecycle_lost_days, company.lifecycle_lost_factor
         return self.recency_days, self.recency_interval_factor
-
-    def _recency_met(self, company, facts, stage_date):
-        """Whether a customer's order facts meet this rule's recency condition."""
-        self.ensure_one()
-        return recency_met(
-            self.recency_condition,
-            *self._get_recency_threshold(company),
-            facts,
-            stage_date,
-        )
 
     @api.constrains(
         "domain",

@@ -1,43 +1,21 @@
-import operator as py_operator
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.crm_value.groups import INTERNAL, MANAGER, USER
-from odoo.addons.crm_value.sql_arrays import array_literal
+
+from .crm_lifecycle_facts import FACTS
 
 # What only the engines and Customer Value managers write (but see
 # _check_engine_fields_write: the pre-sale moves of a salesperson).
 STAGE_FIELDS = {"lifecycle_stage_id", "lifecycle_stage_date", "lifecycle_locked"}
 
-# Searchable facts: partner field -> (facts query, column, kind).
-FACTS = {
-    "lifecycle_order_count": ("orders", "order_count", "number"),
-    "lifecycle_first_order_date": ("orders", "first_order_date", "date"),
-    "lifecycle_last_order_date": ("orders", "last_order_date", "date"),
-    "lifecycle_order_interval": ("orders", "order_interval", "number"),
-    "lifecycle_days_since_order": ("orders", "days_since_order", "number"),
-    "lifecycle_open_lead_count": ("crm", "open_lead_count", "number"),
-    "lifecycle_open_opportunity_count": ("crm", "open_opportunity_count", "number"),
-}
 # Average days in a month, for orders per month.
 DAYS_PER_MONTH = 365.25 / 12
-SQL_OPERATORS = {
-    "=": ("=", py_operator.eq),
-    "!=": ("<>", py_operator.ne),
-    "<": ("<", py_operator.lt),
-    "<=": ("<=", py_operator.le),
-    ">": (">", py_operator.gt),
-    ">=": (">=", py_operator.ge),
-    "in": ("IN", lambda a, b: a in b),
-    "not in": ("NOT IN", lambda a, b: a not in b),
-}
 
 
 def _search_fact(name):
-    """Field search on a live fact of the partner (see FACTS)."""
+    """Field search on a live fact of the partner (crm.lifecycle.facts)."""
 
     def search_lifecycle_fact(partners, operator, value):
         return partners._search_lifecycle_fact(name, operator, value)
@@ -157,48 +135,18 @@ class ResPartner(models.Model):
         # The stage filters and the kanban grouped by stage.
         return [*super()._get_company_key_many2ones(), "lifecycle_stage_id"]
 
-    def _lifecycle_today(self):
-        today = self.env.context.get("lifecycle_today")
-        if today:
-            return fields.Date.to_date(today)
-        return self.env.company._get_value_today()
-
-    def _get_lifecycle_facts_query(self, kind):
-        # The facts are read in SQL: write pending order and lead changes first.
-        if kind == "orders":
-            self.env["crm.value.engine"]._flush_purchases()
-        else:
-            self.env["crm.lead"].flush_model(
-                [
-                    "partner_id",
-                    "company_id",
-                    "type",
-                    "stage_id",
-                    "active",
-                    "probability",
-                ]
-            )
-        return self.env["crm.lifecycle.engine"]._get_facts_query(
-            kind, self.env.company, self._lifecycle_today()
-        )
-
-    @api.depends_context("company", "lifecycle_today")
+    @api.depends_context("company")
     def _compute_lifecycle_facts(self):
-        engine = self.env["crm.lifecycle.engine"]
-        ids = self.commercial_partner_id.ids
-        rows = {
-            kind: engine._get_facts(self._get_lifecycle_facts_query(kind), ids)
-            for kind in ("orders", "crm")
-        }
+        company = self.env.company
+        values = self.env["crm.lifecycle.facts"]._get_field_values(
+            company, self.commercial_partner_id.ids, company._get_value_today()
+        )
         for partner in self:
-            for name, (kind, column, field_kind) in FACTS.items():
-                row = rows[kind].get(partner.commercial_partner_id.id, {})
-                value = row.get(column)
-                partner[name] = (value or False) if field_kind == "date" else value or 0
+            partner.update(values[partner.commercial_partner_id.id])
 
-    @api.depends_context("company", "lifecycle_today", "lang")
+    @api.depends_context("company", "lang")
     def _compute_lifecycle_cadence(self):
-        today = self._lifecycle_today()
+        today = self.env.company._get_value_today()
         for partner in self:
             partner.lifecycle_cadence = partner._describe_cadence(today)
 
@@ -238,63 +186,13 @@ class ResPartner(models.Model):
         return text
 
     def _search_lifecycle_fact(self, name, operator, value):
-        """Partners (and their contacts) whose live fact `name` matches. A partner
-        with no order (or no lead) has 0 for numbers and no date."""
-        kind, column, field_kind = FACTS[name]
-        if operator not in SQL_OPERATORS:
-            raise UserError(
-                self.env._(
-                    "Search %(field)s with =, !=, <, <=, >, >=, in or not in.",
-                    field=self._fields[name].string,
-                )
-            )
-        sql_operator, compare = SQL_OPERATORS[operator]
-        query = self._get_lifecycle_facts_query(kind)
-        batch = self.env.context.get("partner_batch_ids")
-        if batch:
-            # The engine searches within a batch: only its customers' facts.
-            query = SQL(
-                "SELECT * FROM (%s) batch_facts WHERE partner_id = ANY(%s::int[])",
-                query,
-                array_literal(batch),
-            )
-        if operator in ("in", "not in"):
-            values = [v for v in value if v is not False] if value else []
-            empty_matches = compare(
-                0 if field_kind == "number" else False, [v or 0 for v in value or []]
-            )
-            condition = (
-                SQL(
-                    "%s %s %s", SQL.identifier(column), SQL(sql_operator), tuple(values)
-                )
-                if values
-                else SQL("FALSE" if operator == "in" else "TRUE")
-            )
-        elif value is False or value is None:
-            if field_kind == "date":
-                # = False: no order; != False: some order.
-                outer = "not in" if operator == "=" else "in"
-                return [
-                    (
-                        "commercial_partner_id",
-                        outer,
-                        SQL("(SELECT partner_id FROM (%s) facts)", query),
-                    )
-                ]
-            value, empty_matches = 0, compare(0, 0)
-            condition = SQL("%s %s 0", SQL.identifier(column), SQL(sql_operator))
-        else:
-            empty_matches = field_kind == "number" and compare(0, value)
-            condition = SQL(
-                "%s %s %s", SQL.identifier(column), SQL(sql_operator), value
-            )
-        if empty_matches:
-            subquery = SQL(
-                "(SELECT partner_id FROM (%s) facts WHERE NOT (%s))", query, condition
-            )
-            return [("commercial_partner_id", "not in", subquery)]
-        subquery = SQL("(SELECT partner_id FROM (%s) facts WHERE %s)", query, condition)
-        return [("commercial_partner_id", "in", subquery)]
+        """Partners (and their contacts) whose fact `name` matches, as of the
+        company's day."""
+        company = self.env.company
+        Facts = self.env["crm.lifecycle.facts"]
+        kind = FACTS[name].kind
+        query = Facts._get_queries(company, company._get_value_today())[kind]
+        return Facts._search_domain(name, operator, value, query)
 
     @api.depends("lifecycle_history_ids.is_win_back")
     @api.depends_context("company")
@@ -390,39 +288,23 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)
-        if not self.env.context.get("lifecycle_engine"):
-            partners.filtered("lifecycle_stage_id")._record_manual_moves({})
+        self.env["crm.lifecycle.history"]._record_manual_moves(
+            partners.filtered("lifecycle_stage_id"), {}
+        )
         return partners
 
     def write(self, vals):
-        if "lifecycle_stage_id" not in vals or self.env.context.get("lifecycle_engine"):
+        if "lifecycle_stage_id" not in vals:
             return super().write(vals)
-        before = {partner.id: partner.lifecycle_stage_id for partner in self}
+        # The stage alone: a partner's first read loads all its fields.
+        before = {
+            partner.id: partner.lifecycle_stage_id
+            for partner in self.with_context(prefetch_fields=False)
+        }
         vals = {"lifecycle_stage_date": self.env.company._get_value_today(), **vals}
         result = super().write(vals)
-        self._record_manual_moves(before)
+        self.env["crm.lifecycle.history"]._record_manual_moves(self, before)
         return result
-
-    def _record_manual_moves(self, before):
-        """History of stages set by hand (form, kanban, import)."""
-        Stage = self.env["crm.lifecycle.stage"]
-        moves = {
-            partner.id: [
-                (
-                    before.get(partner.id, Stage),
-                    partner.lifecycle_stage_id,
-                    self.env["crm.lifecycle.rule"],
-                    self.env.user,
-                    {"reason_code": "manual"},
-                )
-            ]
-            for partner in self
-            if partner.lifecycle_stage_id
-            and partner.lifecycle_stage_id != before.get(partner.id, Stage)
-        }
-        self.env["crm.lifecycle.history"]._record_moves(
-            self.env.company, moves, fields.Datetime.now()
-        )
 
     def action_evaluate_lifecycle(self):
         """Apply the lifecycle rules to the selected customers now."""

@@ -34,9 +34,7 @@ class TestLifecycleEngine(CrmLifecycleCommon):
         self.env["crm.lifecycle.history"].sudo().search(
             [("partner_id", "in", customers.ids)]
         ).unlink()
-        customers.with_context(lifecycle_engine=True).write(
-            {"lifecycle_stage_id": False, "lifecycle_stage_date": False}
-        )
+        customers.write({"lifecycle_stage_id": False, "lifecycle_stage_date": False})
 
     def test_batch_gives_the_same_stages_as_one_at_a_time(self):
         customers = self._mixed_customers()

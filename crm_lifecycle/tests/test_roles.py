@@ -171,7 +171,7 @@ class TestLifecycleFieldsInternal(BaseCommon):
             groups="base.group_portal",
             parent_id=cls.customer_company.id,
         )
-        cls.customer_company.with_context(lifecycle_engine=True).write(
+        cls.customer_company.write(
             {"lifecycle_stage_id": cls.env.ref("crm_lifecycle.stage_at_risk").id}
         )
 
@@ -217,7 +217,7 @@ class TestPortalPages(HttpCase):
             groups="base.group_portal",
             parent_id=company.id,
         )
-        company.with_context(lifecycle_engine=True).write(
+        company.write(
             {"lifecycle_stage_id": self.env.ref("crm_lifecycle.stage_lost").id}
         )
         self.authenticate("lc_portal_page", "lc_portal_page")

@@ -265,10 +265,6 @@ class ResPartner(models.Model):
             ("company_id", "=", self.env.company.id),
             (column, operator, value),
         ]
-        batch = self.env.context.get("partner_batch_ids")
-        if batch:
-            # The lifecycle engine searches within a batch of customers.
-            domain.append(("partner_id", "in", list(batch)))
         partners = (
             Snapshot.sudo()
             ._search(domain)
