@@ -2,6 +2,10 @@ from . import res_company
 from . import res_config_settings
 from . import mail_activity_type
 from . import crm_value_shared_mixin
+from . import crm_value_company_keyed_mixin
+from . import crm_value_current_snapshot_mixin
+from . import crm_value_bulk_tracking_mixin
+from . import crm_value_engine_fields_mixin
 from . import crm_value_tier
 from . import crm_value_rfm_segment
 from . import crm_value_snapshot
