@@ -20,6 +20,5 @@ from . import crm_lifecycle_engine
 from . import survey_survey
 from . import survey_user_input
 from . import crm_value_engine
-from . import crm_care_demo
 from . import mail_tracking_value
 from . import crm_value_dashboard

@@ -5,7 +5,6 @@ from . import crm_lifecycle_rule
 from . import crm_lifecycle_history
 from . import crm_lifecycle_queue
 from . import crm_lifecycle_engine
-from . import crm_lifecycle_demo
 from . import res_partner
 from . import sale_order
 from . import crm_lead

@@ -13,7 +13,6 @@ from . import crm_value_queue_mixin
 from . import crm_value_queue
 from . import crm_value_engine
 from . import crm_value_standing
-from . import crm_value_demo
 from . import crm_value_dashboard
 from . import res_partner
 from . import sale_order
