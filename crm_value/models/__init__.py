@@ -20,5 +20,4 @@ from . import account_move
 from . import stock_picking
 from . import ir_model_data
 from . import ir_module_module
-from . import base_partner_merge_automatic_wizard
 from . import mail_tracking_value
