@@ -15,6 +15,7 @@ from typing import NamedTuple
 from odoo import fields, models
 
 from .groups import INTERNAL, MANAGER
+from .tools.field_search import search_with
 
 
 class Figure(NamedTuple):
@@ -81,15 +82,6 @@ def merge_values(figure, values, merges):
         figure[name] = value
 
 
-def search_current_snapshot(column):
-    """Field search on the column of the partner's current snapshot."""
-
-    def search(partners, operator, value):
-        return partners._search_on_current_snapshot(column, operator, value)
-
-    return search
-
-
 def snapshot_column(figure):
     """The snapshot's column of `figure`: read-only, managers-only if an amount."""
     kwargs = dict(figure.snapshot or {}, readonly=True)
@@ -107,7 +99,7 @@ def partner_mirror(figure):
         compute="_compute_value_amounts"
         if figure.managers_only
         else "_compute_value_public",
-        search=search_current_snapshot(figure.name),
+        search=search_with("_search_on_current_snapshot", figure.name),
     )
     if figure.type is fields.Monetary:
         kwargs["currency_field"] = "value_currency_id"

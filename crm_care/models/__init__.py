@@ -25,6 +25,5 @@ from . import survey_user_input
 from . import crm_value_engine
 from . import crm_value_figure_satisfaction
 from . import crm_value_figure_complaint_cost
-from . import crm_care_demo
 from . import mail_tracking_value
 from . import crm_value_dashboard

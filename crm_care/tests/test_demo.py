@@ -26,6 +26,12 @@ class TestDemoCare(BaseCommon):
             [("partner_id", "in", cls.customers.ids)]
         )
 
+    def test_demo_flows_are_no_model(self):
+        """The flows that made this history are plain Python (demo/demo.py):
+        no model of theirs in the database."""
+        self.assertNotIn("crm.care.demo", self.env.registry)
+        self.assertFalse(self.env["ir.model"].search([("model", "=", "crm.care.demo")]))
+
     def _month(self, moment):
         return self.company._get_value_date(moment).strftime("%Y-%m")
 

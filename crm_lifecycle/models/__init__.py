@@ -7,7 +7,6 @@ from . import crm_lifecycle_queue
 from . import crm_lifecycle_facts
 from . import crm_lifecycle_churn_warning
 from . import crm_lifecycle_engine
-from . import crm_lifecycle_demo
 from . import res_partner
 from . import sale_order
 from . import crm_lead

@@ -36,6 +36,14 @@ class TestDemoLifecycle(BaseCommon):
             order="partner_id, date, id",
         )
 
+    def test_demo_flows_are_no_model(self):
+        """The flows that made this history are plain Python (demo/demo.py):
+        no model of theirs in the database."""
+        self.assertNotIn("crm.lifecycle.demo", self.env.registry)
+        self.assertFalse(
+            self.env["ir.model"].search([("model", "=", "crm.lifecycle.demo")])
+        )
+
     def test_stage_moves_spread_over_the_months(self):
         months = {move.date.strftime("%Y-%m") for move in self.history}
         self.assertGreaterEqual(len(months), 8)

@@ -2,6 +2,10 @@ from . import res_company
 from . import res_config_settings
 from . import mail_activity_type
 from . import crm_value_shared_mixin
+from . import crm_value_company_keyed_mixin
+from . import crm_value_current_snapshot_mixin
+from . import crm_value_bulk_tracking_mixin
+from . import crm_value_engine_fields_mixin
 from . import crm_value_tier
 from . import crm_value_rfm_segment
 from . import crm_value_snapshot
@@ -20,7 +24,6 @@ from . import crm_value_engine
 from . import crm_value_ranking
 from . import crm_value_scoring
 from . import crm_value_standing
-from . import crm_value_demo
 from . import crm_value_dashboard
 from . import res_partner
 from . import sale_order
@@ -28,5 +31,4 @@ from . import account_move
 from . import stock_picking
 from . import ir_model_data
 from . import ir_module_module
-from . import base_partner_merge_automatic_wizard
 from . import mail_tracking_value

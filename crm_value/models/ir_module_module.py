@@ -1,4 +1,7 @@
+import importlib
+
 from odoo import models
+from odoo.exceptions import AccessError
 
 
 class IrModuleModule(models.Model):
@@ -15,3 +18,29 @@ class IrModuleModule(models.Model):
         if not self.env.registry.ready:
             self.env["crm.value.tier"]._check_all_rules()
         return result
+
+    def _run_demo_flow(self, flow):
+        """Run the demo flow named `flow` of this module: a function of `env`
+        that the module's demo/demo.py lists in DEMO_FLOWS. Its demo data calls
+        it (``<function model="ir.module.module" name="_run_demo_flow">`` with
+        the module's record and the flow's name) where the flow must run among
+        its records, as Odoo's own demo data calls model methods; the flows
+        are plain Python, not a model in every database.
+
+        Refused unless demo data is loading: as superuser (the loader), for a
+        module with demo data (Odoo marks it before loading it, also when
+        demo data is loaded later). Anything but a listed flow is refused."""
+        self.ensure_one()
+        self.invalidate_recordset(["demo"])  # the loader writes it in SQL
+        if not (self.env.su and self.demo):
+            raise AccessError(
+                self.env._("Demo flows run only while demo data is loading.")
+            )
+        try:
+            demo = importlib.import_module(f"odoo.addons.{self.name}.demo.demo")
+        except ModuleNotFoundError as error:
+            raise ValueError(f"{self.name} has no demo/demo.py") from error
+        flows = getattr(demo, "DEMO_FLOWS", {})
+        if flow not in flows:
+            raise ValueError(f"{self.name} has no demo flow {flow!r}")
+        flows[flow](self.env)

@@ -10,3 +10,8 @@ from . import test_figure_sources
 from . import test_dashboard
 from . import test_dashboard_rpc
 from . import test_demo
+from . import test_company_keyed_mixin
+from . import test_current_snapshot_mixin
+from . import test_bulk_tracking_mixin
+from . import test_engine_fields_mixin
+from . import test_demo_flows

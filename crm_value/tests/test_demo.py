@@ -39,6 +39,14 @@ class TestDemoHistory(BaseCommon):
         )
         cls.by_customer = cls.snapshots.grouped("partner_id")
 
+    def test_demo_flows_are_no_model(self):
+        """The flows that made this history are plain Python (demo/demo.py):
+        no model of theirs in the database."""
+        self.assertNotIn("crm.value.demo", self.env.registry)
+        self.assertFalse(
+            self.env["ir.model"].search([("model", "=", "crm.value.demo")])
+        )
+
     def test_every_demo_buyer_has_monthly_snapshots(self):
         for key, customer in self.customers.items():
             snapshots = self.by_customer[customer]

@@ -1,0 +1,1 @@
+"""Plain Python helpers of the models, each with its own tests."""
