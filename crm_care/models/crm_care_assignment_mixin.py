@@ -1,8 +1,6 @@
 from odoo import api, models
 from odoo.exceptions import AccessError
 
-from odoo.addons.crm_value.groups import MANAGER
-
 # Who looks after a customer: chosen by a manager, or by the customer's own
 # salesperson (the record rules let the representative read its complaints).
 CARE_ASSIGNMENT_FIELDS = ("care_user_id", "care_team_id")
@@ -20,8 +18,9 @@ class CrmCareAssignmentMixin(models.AbstractModel):
 
     def _may_assign_care(self):
         """Whether the user may choose the representative and care team of any
-        customer (a manager, or the engines running as superuser)."""
-        return self.env.su or self.env.user.has_group(MANAGER)
+        customer: who may write the engines' fields (a manager, or the
+        engines running as superuser)."""
+        return self._may_write_engine_fields()
 
     @api.model
     def _check_care_assignment_create(self, vals):

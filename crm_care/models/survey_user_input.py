@@ -191,7 +191,27 @@ class SurveyUserInput(models.Model):
                 UNHAPPY_ANSWER, unhappy, customer="care_partner_id"
             )
         self._care_rate_complaints()
+        self._care_queue_satisfaction()
         return result
+
+    def _care_queue_satisfaction(self):
+        """Satisfaction is one of the customer's figures (the psychological
+        value): an answer queues the customer for the value recompute in each
+        company that computes it."""
+        partners = self.filtered("care_kind").care_partner_id
+        if not partners:
+            return
+        computed = (
+            self.env["crm.value.snapshot"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", partners.ids), ("is_current", "=", True)],
+                ["partner_id", "company_id"],
+            )
+        )
+        self.env["crm.value.queue"]._mark(
+            (partner.id, company.id) for partner, company in computed
+        )
 
     def _care_rate_complaints(self):
         """A CSAT answered about a complaint is the satisfaction after it."""

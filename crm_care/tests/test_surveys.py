@@ -202,6 +202,15 @@ class TestSurveys(CrmCareCommon):
         self._recompute(self.customer)
         self.assertNotEqual(self._snapshot(self.customer).value_psychological, 0.5)
 
+    def test_an_answer_queues_the_customer_for_the_value_recompute(self):
+        self._direct_invoice(self.customer, 100.0)
+        self._recompute(self.customer)
+        Queue = self.env["crm.value.queue"].sudo()
+        Queue.search([("partner_id", "=", self.customer.id)]).unlink()
+        self._answer(self.csat, 5, partner=self.contact)
+        queued = Queue.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(queued.company_id, self.company)
+
     def test_figures_cost_the_same_queries_for_one_or_many_customers(self):
         customers = self.customer
         for name in ("Bamboo Imports", "Pine Trading"):

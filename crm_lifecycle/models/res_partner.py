@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.crm_value.groups import INTERNAL, MANAGER, USER
+from odoo.addons.crm_value.tools.field_search import search_with
 
 from .crm_lifecycle_facts import FACTS
 
@@ -16,11 +17,7 @@ DAYS_PER_MONTH = 365.25 / 12
 
 def _search_fact(name):
     """Field search on a live fact of the partner (crm.lifecycle.facts)."""
-
-    def search_lifecycle_fact(partners, operator, value):
-        return partners._search_lifecycle_fact(name, operator, value)
-
-    return search_lifecycle_fact
+    return search_with("_search_lifecycle_fact", name)
 
 
 class ResPartner(models.Model):
@@ -229,11 +226,7 @@ class ResPartner(models.Model):
     def _check_engine_fields_write(self, vals):
         # A salesperson moves their own prospects through the pre-sale stages
         # (calling, visiting); every other stage is the rules' or a manager's.
-        if (
-            "lifecycle_stage_id" in vals
-            and not self.env.su
-            and not self.env.user.has_group(MANAGER)
-        ):
+        if "lifecycle_stage_id" in vals and not self._may_write_engine_fields():
             if not self._is_own_pre_sale_move(vals):
                 raise AccessError(
                     self.env._(

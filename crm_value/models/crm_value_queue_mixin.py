@@ -70,8 +70,8 @@ class CrmValueQueueMixin(models.AbstractModel):
         for the cron to process, per company: what is queued, plus once a day
         every customer (`get_all_customers(company)`; full is True).
 
-        Every customer is not put in the queue (inserting 90,000 queue rows
-        took 3 s, their foreign keys checked row by row): the day's full pass
+        Every customer is not put in the queue (each queue row's foreign keys
+        are checked one by one, for nothing): the day's full pass
         is marked done at its end (`_mark_full_pass_done`), so a run stopped
         half-way does it again."""
         queued = {
