@@ -8,3 +8,4 @@ from . import test_sql_arrays
 from . import test_dashboard
 from . import test_dashboard_rpc
 from . import test_demo
+from . import test_migration
