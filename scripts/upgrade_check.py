@@ -199,6 +199,13 @@ def record(env):
             _rows(cr, "SELECT id::text, reason FROM crm_lifecycle_history")
         ),
         "plans": dict(_rows(cr, "SELECT id::text, name FROM mail_activity_plan")),
+        "plan_stages": dict(
+            _rows(
+                cr,
+                "SELECT id::text, care_stage_code FROM mail_activity_plan "
+                "WHERE care_stage_code IS NOT NULL",
+            )
+        ),
     }
 
 
@@ -354,6 +361,19 @@ def _compare_plans(env, before, result):
             result.check(bool(CJK.search(zh or "")), f"plan {plan_id}: {zh!r} in zh_CN")
 
 
+def _compare_plan_stages(env, before, result):
+    """A plan that starts on entering a stage still starts on that stage
+    (named by its code at the release, by the stage itself since)."""
+    plans = env["mail.activity.plan"].with_context(active_test=False)
+    for plan_id, code in before["plan_stages"].items():
+        plan = plans.browse(int(plan_id))
+        if "care_stage_id" in plan._fields:
+            now = plan.care_stage_id.code
+        else:
+            now = plan.care_stage_code
+        result.check(now == code, f"plan {plan_id} starts on {now!r}, not {code!r}")
+
+
 def _compare_queue(env, before, result):
     queued = set(
         _rows(env.cr, "SELECT DISTINCT partner_id, company_id FROM crm_value_queue")
@@ -412,6 +432,7 @@ def compare(env, before):
         _compare_rules,
         _compare_reasons,
         _compare_plans,
+        _compare_plan_stages,
         _compare_queue,
         _compare_figures_after_recompute,
     ):
