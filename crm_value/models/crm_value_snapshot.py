@@ -264,22 +264,14 @@ class CrmValueSnapshot(models.Model):
 
     def init(self):
         """One current snapshot per customer and company, enforced by the
-        database. Databases that hold two (a recompute dated by a user's time
-        zone ahead of the nightly run's) keep the newest one current."""
+        database (databases of 18.0.1.0.0 that hold two keep the newest one
+        current: migrations/18.0.1.1.0/pre-migrate.py)."""
         super().init()
         if index_exists(self.env.cr, ONE_CURRENT_INDEX):
             return
         self.env.cr.execute(
             SQL(
                 """
-            UPDATE crm_value_snapshot s SET is_current = FALSE
-              FROM (
-                SELECT id, row_number() OVER (
-                           PARTITION BY partner_id, company_id ORDER BY date DESC, id DESC
-                       ) AS rank
-                  FROM crm_value_snapshot WHERE is_current
-              ) newest
-             WHERE s.id = newest.id AND newest.rank > 1;
             CREATE UNIQUE INDEX %s
                 ON crm_value_snapshot (partner_id, company_id) WHERE is_current
             """,
