@@ -1,21 +1,14 @@
-import importlib.util
-from pathlib import Path
-
 from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.crm_care.care_event import CareEvent
+from odoo.addons.crm_value.tests.common import load_migration
 
 from .common import CrmCareCommon
 
-MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.3.0" / "post-migrate.py"
-
 
 def _post_migrate():
-    spec = importlib.util.spec_from_file_location("care_stage_post_migrate", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.migrate
+    return load_migration("crm_care", "18.0.1.3.0", "post-migrate.py").migrate
 
 
 @tagged("post_install", "-at_install")

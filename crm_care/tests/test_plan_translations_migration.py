@@ -11,6 +11,11 @@ STALE = load_migration("crm_care", "18.0.1.3.0", "end-migrate.py")
 class TestPlanTranslationsMigration(TransactionCase):
     """Upgrading keeps a renamed shipped plan's own name in every language."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+
     def _set_name(self, plan, names):
         self.env.flush_all()
         self.env.cr.execute(

@@ -1,20 +1,15 @@
-import importlib.util
 from datetime import timedelta
-from pathlib import Path
 
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import CrmLifecycleCommon
+from odoo.addons.crm_value.tests.common import load_migration
 
-MIGRATION = Path(__file__).parents[1] / "migrations" / "18.0.1.2.0" / "post-migrate.py"
+from .common import CrmLifecycleCommon
 
 
 def _post_migrate():
-    spec = importlib.util.spec_from_file_location("reasons_post_migrate", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.migrate
+    return load_migration("crm_lifecycle", "18.0.1.2.0", "post-migrate.py").migrate
 
 
 @tagged("post_install", "-at_install")

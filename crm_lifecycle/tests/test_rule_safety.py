@@ -1,6 +1,4 @@
-import importlib.util
 import json
-from pathlib import Path
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -8,6 +6,8 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL, config, mute_logger
+
+from odoo.addons.crm_value.tests.common import load_migration
 
 from .common import CrmLifecycleCommon
 
@@ -184,15 +184,7 @@ class TestRuleSafety(RuleSafetyCommon):
         )
         attack = self._insert_rule(self._attacks()[0], self.stage_lost, sequence=2)
         before = attack.domain
-        path = (
-            Path(__file__).resolve().parent.parent
-            / "migrations"
-            / "18.0.1.1.0"
-            / "post-migrate.py"
-        )
-        spec = importlib.util.spec_from_file_location("crm_lifecycle_migrate", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
+        migration = load_migration("crm_lifecycle", "18.0.1.1.0", "post-migrate.py")
         migration.migrate(self.env.cr, "18.0.1.0.0")
         self.env.invalidate_all()
         self.assertEqual(

@@ -1,3 +1,6 @@
+import importlib.util
+from pathlib import Path
+
 from lxml import etree
 
 from odoo import Command
@@ -8,6 +11,18 @@ from odoo.tools.safe_eval import safe_eval
 from odoo.addons.stock_account.tests.test_anglo_saxon_valuation_reconciliation_common import (
     ValuationReconciliationTestCommon,
 )
+
+
+def load_migration(addon, version, script):
+    """The module of a migration script (`script`, e.g. "post-migrate.py") of
+    `addon` at `version`: migrations/ is no package, Odoo loads its files by
+    path, and so do the tests that run them."""
+    path = Path(__file__).parents[2] / addon / "migrations" / version / script
+    name = f"odoo.addons.{addon}.migrations.{version}.{script[:-3]}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def open_action(env, xmlid, user):

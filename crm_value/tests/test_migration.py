@@ -1,6 +1,4 @@
-import importlib.util
 from datetime import timedelta
-from pathlib import Path
 
 from odoo.tests import tagged
 
@@ -8,17 +6,11 @@ from odoo.addons.base.tests.common import BaseCommon
 
 from ..models.crm_value_snapshot import ONE_CURRENT_INDEX
 from ..models.crm_value_tier import CODE_INDEX
-
-MIGRATIONS = Path(__file__).parents[1] / "migrations" / "18.0.1.1.0"
+from .common import load_migration
 
 
 def _migrate(stage):
-    path = MIGRATIONS / f"{stage}-migrate.py"
-    name = f"odoo.addons.crm_value.migrations.{stage}_migrate"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.migrate
+    return load_migration("crm_value", "18.0.1.1.0", f"{stage}-migrate.py").migrate
 
 
 @tagged("post_install", "-at_install")
