@@ -246,8 +246,19 @@ def _expectation_if_alive(params, t, x, T):
     with np.errstate(all="ignore"):
         # The Beta density's endpoint singularities go into quad's weight;
         # full_output keeps quad from warning, the finiteness check decides.
+        # A relative tolerance only, and room to subdivide: for many purchases
+        # the density is a narrow peak near p = 0 that quad's default
+        # absolute tolerance sampled too coarsely (2% off, not monotonic in t).
         integral = quad(
-            integrand, 0, 1, weight="alg", wvar=(a - 1, b + x - 1), full_output=1
+            integrand,
+            0,
+            1,
+            weight="alg",
+            wvar=(a - 1, b + x - 1),
+            epsabs=0.0,
+            epsrel=1e-10,
+            limit=500,
+            full_output=1,
         )[0]
         value = integral * np.exp(-betaln(a, b + x))
     return value if np.isfinite(value) else bound
