@@ -9,7 +9,7 @@
     "website": "https://github.com/customer-value-crm/crm-customer-value",
     "development_status": "Beta",
     "depends": ["crm_lifecycle", "survey", "portal", "resource"],
-    "external_dependencies": {"python": []},
+    "external_dependencies": {"python": ["openupgradelib"]},
     "data": [
         "security/crm_care_security.xml",
         "security/ir.model.access.csv",

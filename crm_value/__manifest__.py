@@ -9,7 +9,7 @@
     "website": "https://github.com/customer-value-crm/crm-customer-value",
     "development_status": "Beta",
     "depends": ["sale_management", "sale_margin", "sale_stock", "stock_account"],
-    "external_dependencies": {"python": ["numpy", "scipy"]},
+    "external_dependencies": {"python": ["numpy", "scipy", "openupgradelib"]},
     "data": [
         "security/crm_value_security.xml",
         "security/ir.model.access.csv",

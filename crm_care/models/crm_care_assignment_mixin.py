@@ -19,7 +19,8 @@ class CrmCareAssignmentMixin(models.AbstractModel):
     def _may_assign_care(self):
         """Whether the user may choose the representative and care team of any
         customer: who may write the engines' fields (a manager, or the
-        engines running as superuser)."""
+        engines running as superuser; crm.value.engine.fields.mixin, which
+        res.partner inherits too)."""
         return self._may_write_engine_fields()
 
     @api.model

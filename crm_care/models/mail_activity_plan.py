@@ -135,6 +135,14 @@ class MailActivityPlan(models.Model):
                             field=plan.care_renewal_field,
                         )
                     )
+            if plan.care_trigger == "stage_entered" and not plan.care_stage_id:
+                raise ValidationError(
+                    self.env._(
+                        "Care plan %(plan)s starts when a lifecycle stage is "
+                        "entered: choose the stage.",
+                        plan=plan.name,
+                    )
+                )
             if plan.care_trigger == "periodic" and plan.care_interval_months < 1:
                 raise ValidationError(
                     self.env._(
@@ -160,6 +168,11 @@ class MailActivityPlan(models.Model):
         created = self.env["crm.care.event"]
         if not events:
             return created
+        # An event says where it happened; one that does not happened here.
+        events = [
+            event if event.company else event._replace(company=self.env.company)
+            for event in events
+        ]
         companies = self.env["res.company"].union(
             *(event.company for event in events if event.company)
         )

@@ -194,11 +194,29 @@ class SurveyUserInput(models.Model):
         self._care_queue_satisfaction()
         return result
 
+    def write(self, vals):
+        # An answer moved to another customer, or marked a test, changes the
+        # satisfaction of the customers before and after.
+        moves = {"partner_id", "test_entry"} & vals.keys()
+        if moves:
+            self._care_queue_satisfaction()
+        result = super().write(vals)
+        if moves:
+            self._care_queue_satisfaction()
+        return result
+
+    def unlink(self):
+        self._care_queue_satisfaction()
+        return super().unlink()
+
     def _care_queue_satisfaction(self):
         """Satisfaction is one of the customer's figures (the psychological
-        value): an answer queues the customer for the value recompute in each
-        company that computes it."""
-        partners = self.filtered("care_kind").care_partner_id
+        value): a completed answer, changed or deleted, queues its customer
+        for the value recompute in each company that computes it."""
+        answers = self.filtered(
+            lambda answer: answer.care_kind and answer.state == "done"
+        )
+        partners = answers.care_partner_id
         if not partners:
             return
         computed = (

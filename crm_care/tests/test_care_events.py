@@ -137,7 +137,8 @@ class TestCareEvents(CrmCareCommon):
         self.assertFalse(self.Plan._care_fire("complaint_closed", [event]))
 
     def test_migration_names_the_stage_of_the_old_code(self):
-        plan = self._plan("stage_entered")
+        plan = self._plan("stage_entered", care_stage_id=self.stages["new"].id)
+        lost = self._plan("stage_entered", care_stage_id=self.stages["new"].id)
         contact = self.customer
         birthday = self.env["crm.care.event"].create(
             {
@@ -149,13 +150,20 @@ class TestCareEvents(CrmCareCommon):
         self.env.flush_all()
         cr = self.env.cr
         cr.execute("ALTER TABLE mail_activity_plan ADD COLUMN care_stage_code varchar")
+        # As a plan of 18.0.1.2.0 stood: a stage code, no stage.
         cr.execute(
-            "UPDATE mail_activity_plan SET care_stage_code = 'at_risk' WHERE id = %s",
-            [plan.id],
+            "UPDATE mail_activity_plan SET care_stage_id = NULL, "
+            "care_stage_code = CASE id WHEN %s THEN 'at_risk' ELSE 'at risk' END "
+            "WHERE id IN %s",
+            [plan.id, (plan.id, lost.id)],
         )
         _post_migrate()(cr, "18.0.1.2.0")
         self.env.invalidate_all()
         self.assertEqual(plan.care_stage_id, self.stages["at_risk"])
+        self.assertTrue(plan.active)
+        # A code naming no stage: the plan could never start, it is archived.
+        self.assertFalse(lost.care_stage_id)
+        self.assertFalse(lost.active)
         self.assertEqual(birthday.key, f"res.partner,{contact.id},2026")
         cr.execute(
             "SELECT 1 FROM information_schema.columns WHERE table_name = "

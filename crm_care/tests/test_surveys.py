@@ -207,9 +207,18 @@ class TestSurveys(CrmCareCommon):
         self._recompute(self.customer)
         Queue = self.env["crm.value.queue"].sudo()
         Queue.search([("partner_id", "=", self.customer.id)]).unlink()
-        self._answer(self.csat, 5, partner=self.contact)
+        answer = self._answer(self.csat, 5, partner=self.contact)
         queued = Queue.search([("partner_id", "=", self.customer.id)])
         self.assertEqual(queued.company_id, self.company)
+        for change in (
+            lambda: answer.write({"test_entry": True}),
+            lambda: answer.write({"test_entry": False}),
+            answer.unlink,
+        ):
+            queued.unlink()
+            change()
+            queued = Queue.search([("partner_id", "=", self.customer.id)])
+            self.assertEqual(queued.company_id, self.company)
 
     def test_figures_cost_the_same_queries_for_one_or_many_customers(self):
         customers = self.customer

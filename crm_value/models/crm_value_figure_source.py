@@ -19,10 +19,11 @@ class CrmValueFigureSource(models.AbstractModel):
     @api.model
     def _get_figures(self, scope):
         """{partner id: {figure name: value}} of the customers in `scope`:
-        company (id), partner_array (array_literal of their ids, for
-        `= ANY(%(partner_array)s::int[])`), partner_count, date_from (the
-        analysis window's first day) and today (the company's). One
-        set-based query for all of them."""
+        company (id), partner_ids (a tuple), partner_array (array_literal of
+        their ids, for `= ANY(%(partner_array)s::int[])`), partner_count,
+        whole_books (many customers: read the company's books whole, hashed,
+        rather than by index), date_from (the analysis window's first day)
+        and today (the company's). One set-based query for all of them."""
         return {}
 
     @api.model

@@ -27,9 +27,12 @@ class IrModuleModule(models.Model):
         its records, as Odoo's own demo data calls model methods; the flows
         are plain Python, not a model in every database.
 
-        Refused unless demo data is loading: as superuser (the loader), for a
-        module with demo data (Odoo marks it before loading it, also when
-        demo data is loaded later). Anything but a listed flow is refused."""
+        Refused but as superuser (the loader; never over RPC: the method is
+        private) and for a module with demo data (Odoo marks it before loading
+        it, also when demo data is loaded later); anything but a listed flow
+        is refused. Superuser code (a shell, an administrator's server action)
+        could still replay a flow on a demo database: the loader gives a
+        <function> call no context to tell it apart."""
         self.ensure_one()
         self.invalidate_recordset(["demo"])  # the loader writes it in SQL
         if not (self.env.su and self.demo):

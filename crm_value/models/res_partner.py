@@ -26,10 +26,13 @@ SCORE_MIRRORS = (
 )
 
 
-# {partner field: snapshot column} of every figure read from the current
-# snapshot: the sources' (filled as they are declared) and the scores.
-SNAPSHOT_COLUMN_OF = PARTNER_MIRRORS
-SNAPSHOT_COLUMN_OF.update((mirror_name(column), column) for column in SCORE_MIRRORS)
+# {partner field: snapshot column} of the scores read from the current
+# snapshot; the sources' figures are in PARTNER_MIRRORS (filled as each addon
+# declares them: of every addon imported by this server, not only this
+# database's, hence the check of the field in _get_current_snapshot_fields).
+SCORE_COLUMN_OF = {mirror_name(column): column for column in SCORE_MIRRORS}
+# The computes of the fields mirroring the current snapshot.
+SNAPSHOT_COMPUTES = ("_compute_value_public", "_compute_value_amounts")
 
 
 class ResPartner(models.Model):
@@ -261,8 +264,8 @@ class ResPartner(models.Model):
         """{partner field: snapshot column} of the figures `compute` mirrors."""
         return {
             fname: column
-            for fname, column in SNAPSHOT_COLUMN_OF.items()
-            if fname in self._fields and self._fields[fname].compute == compute
+            for fname, column in self._get_current_snapshot_fields().items()
+            if self._fields[fname].compute == compute
         }
 
     @api.depends_context("company")
@@ -366,7 +369,16 @@ class ResPartner(models.Model):
         return [*super()._get_company_key_many2ones(), "value_tier_id"]
 
     def _get_current_snapshot_fields(self):
-        return {**super()._get_current_snapshot_fields(), **SNAPSHOT_COLUMN_OF}
+        mirrored = {**PARTNER_MIRRORS, **SCORE_COLUMN_OF}
+        return {
+            **super()._get_current_snapshot_fields(),
+            **{
+                fname: column
+                for fname, column in mirrored.items()
+                if fname in self._fields
+                and self._fields[fname].compute in SNAPSHOT_COMPUTES
+            },
+        }
 
     # ------------------------------------------------------------------
     # Fields the engines decide

@@ -5,7 +5,11 @@ every other event, by their document (the contact): "res.partner,<id>,<year>"
 instead of "birthday,<id>,<year>", so this year's birthdays are not cared for
 twice."""
 
+import logging
+
 from openupgradelib import openupgrade, openupgrade_tools
+
+_logger = logging.getLogger(__name__)
 
 
 def migrate(cr, version):
@@ -20,6 +24,22 @@ def migrate(cr, version):
                AND plan.care_stage_id IS NULL
             """,
         )
+        # A code naming no stage (nothing checked the text): the plan could
+        # never start; it is archived and named in the log, not left silent.
+        cr.execute(
+            """
+            UPDATE mail_activity_plan SET active = FALSE
+             WHERE care_trigger = 'stage_entered' AND care_stage_id IS NULL
+            RETURNING id, care_stage_code
+            """
+        )
+        for plan_id, code in cr.fetchall():
+            _logger.warning(
+                "care plan %s starts on lifecycle stage %r, which does not "
+                "exist: archived, choose its stage and unarchive it",
+                plan_id,
+                code,
+            )
         openupgrade.drop_columns(cr, [("mail_activity_plan", "care_stage_code")])
     openupgrade.logged_query(
         cr,
