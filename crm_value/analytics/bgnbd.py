@@ -231,36 +231,62 @@ def _expectation_if_alive(params, t, x, T):
     probability p ~ Beta(a, b+x) (the rate already integrated out):
     integral of (1 - (B/(B + p t))^(r+x)) / p, with B = alpha + T.
 
-    Slow (one quadrature) but valid for any parameters; if even that fails,
+    Slow (a few quadratures) but valid for any parameters; if even that fails,
     the no-dropout bound (r+x) t / B is returned rather than a NaN.
     """
     r, alpha, a, b = (params[name] for name in PARAM_NAMES)
     base = alpha + T
     bound = (r + x) * t / base
 
-    def integrand(p):
+    def expected_given(p):
         if p == 0:
             return bound
         return -np.expm1((r + x) * np.log(base / (base + p * t))) / p
 
+    low, high = a - 1, b + x - 1
+    # Only the density's singular ends go into quad's weight: with many
+    # purchases the density is a narrow peak that quad's algebraic weight
+    # integrates badly (off by up to 2%, not monotonic in t). The rest of
+    # the density is in the integrand, in logs, and the range is cut at the
+    # peak and a few of its widths beyond, so that no piece hides it.
+    weight_low, weight_high = min(low, 0.0), min(high, 0.0)
+    log_norm = -betaln(a, b + x)
+
+    def density(p, power_low, power_high):
+        log_value = log_norm
+        if power_low:
+            log_value += power_low * np.log(p) if p > 0 else -np.inf
+        if power_high:
+            log_value += power_high * np.log1p(-p) if p < 1 else -np.inf
+        return np.exp(log_value)
+
+    n = a + b + x
+    mean, width = a / n, np.sqrt(a * (b + x) / (n * n * (n + 1)))
+    cuts = sorted(
+        {
+            float(np.clip(point, 1e-12, 1 - 1e-12))
+            for point in (mean, *(mean + k * width for k in (-4, -1, 1, 4, 16, 64)))
+        }
+    )
+    edges = [0.0, *cuts, 1.0]
+    options = {"epsabs": 0.0, "epsrel": 1e-10, "limit": 500, "full_output": 1}
+    value = 0.0
     with np.errstate(all="ignore"):
-        # The Beta density's endpoint singularities go into quad's weight;
         # full_output keeps quad from warning, the finiteness check decides.
-        # A relative tolerance only, and room to subdivide: for many purchases
-        # the density is a narrow peak near p = 0 that quad's default
-        # absolute tolerance sampled too coarsely (2% off, not monotonic in t).
-        integral = quad(
-            integrand,
-            0,
-            1,
-            weight="alg",
-            wvar=(a - 1, b + x - 1),
-            epsabs=0.0,
-            epsrel=1e-10,
-            limit=500,
-            full_output=1,
-        )[0]
-        value = integral * np.exp(-betaln(a, b + x))
+        for start, end in zip(edges, edges[1:], strict=False):
+            first, last = start == 0.0, end == 1.0
+            powers = (
+                low - weight_low if first else low,
+                high - weight_high if last else high,
+            )
+            value += quad(
+                lambda p, powers=powers: density(p, *powers) * expected_given(p),
+                start,
+                end,
+                weight="alg",
+                wvar=(weight_low if first else 0.0, weight_high if last else 0.0),
+                **options,
+            )[0]
     return value if np.isfinite(value) else bound
 
 
