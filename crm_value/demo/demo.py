@@ -146,6 +146,8 @@ def run_demo_flows(env):
     ]
     replay(env, events)
     recompute(env, company, env["crm.value.engine"]._get_all_customers(company))
+    # As after a night's ranking: the tiers' relationship levels by the numbers.
+    env["crm.value.tier"]._apply_relationship_proposals(company)
 
 
 # The demo flows the demo data runs, by the name it calls them.

@@ -87,7 +87,9 @@ class CrmValueEngine(models.AbstractModel):
     def _on_customers_refreshed(self, company, partner_ids):
         """Hook of the nightly run, called once these customers' figures,
         scores and tiers in `company` are all stored: what depends on them
-        (a lifecycle evaluation) is queued here, never on half-computed rows."""
+        (a lifecycle evaluation) is queued here, never on half-computed rows.
+        Here: the tiers' relationship levels follow their new numbers."""
+        self.env["crm.value.tier"]._apply_relationship_proposals(company)
 
     @api.model
     def _recompute_queued(self, company, partner_ids, last_id, batch_size):

@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -6,6 +7,8 @@ from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
 from ..analytics.pyramid import TierRule, check_rules
+from ..analytics.relationship import propose_level
+from ..groups import MANAGER
 
 _logger = logging.getLogger(__name__)
 
@@ -47,6 +50,46 @@ class CrmValueTier(models.Model):
         "Accountable: call after the sale. Proactive: keep in touch with "
         "suggestions and offers. Partnership: work with the customer on their "
         "success.",
+    )
+    relationship_level_pinned = fields.Boolean(
+        string="Pin Level",
+        help="Keep the relationship level typed here. Unpinned, the tier follows "
+        "the level proposed from its number of customers and their margin, set "
+        "after each night's ranking.",
+    )
+    relationship_customer_count = fields.Integer(
+        string="Current Customers",
+        compute="_compute_relationship_proposal",
+        groups=MANAGER,
+        help="Customers in this tier in their current snapshot, in the tier's "
+        "company (a shared tier: the current company).",
+    )
+    relationship_margin_percent = fields.Float(
+        string="Margin (%)",
+        compute="_compute_relationship_proposal",
+        groups=MANAGER,
+        digits=(16, 1),
+        help="Net profit over revenue of the tier's current customers, on the "
+        "profit the pyramid ranks on (analysis window or whole history).",
+    )
+    relationship_proposed_level = fields.Selection(
+        RELATIONSHIP_LEVELS,
+        string="Proposed Level",
+        compute="_compute_relationship_proposal",
+        groups=MANAGER,
+        help="Kotler's matrix: few customers with a high margin call for a "
+        "partnership, many with a low margin for a basic relationship, the "
+        "cells between as the texts draw them (thresholds in the Settings). "
+        "Empty while the tier has no customer with revenue.",
+    )
+    relationship_follows_proposal = fields.Boolean(
+        string="Follows the Proposal",
+        compute="_compute_relationship_proposal",
+        groups=MANAGER,
+        help="Whether the nightly ranking sets the proposed level: an unpinned "
+        "tier of one company, or a shared tier while only one company ranks on "
+        "the shared tiers (when several do, their numbers differ: a shared tier "
+        "is then set by hand, or a company makes its own tier set).",
     )
     pricelist_id = fields.Many2one("product.pricelist", check_company=True)
     company_id = fields.Many2one(
@@ -153,6 +196,91 @@ class CrmValueTier(models.Model):
         )
         for tier in self:
             tier.partner_count = counts.get(tier, 0)
+
+    @api.depends_context("company")
+    def _compute_relationship_proposal(self):
+        # A tier's numbers are its company's; a shared tier's, the current one's.
+        for company, tiers in self.grouped(
+            lambda tier: tier.company_id or self.env.company
+        ).items():
+            figures = self._get_relationship_figures(company, tiers.ids)
+            thresholds = company._get_relationship_thresholds()
+            following = tiers._filter_following_proposal(company)
+            for tier in tiers:
+                count, margin = figures.get(tier.id, (0, None))
+                tier.relationship_customer_count = count
+                tier.relationship_margin_percent = margin or 0.0
+                tier.relationship_proposed_level = propose_level(
+                    count, margin, thresholds
+                )
+                tier.relationship_follows_proposal = tier in following
+
+    @api.model
+    def _get_relationship_figures(self, company, tier_ids):
+        """{tier id: (current customers, margin % or None without revenue)} in
+        `company`, from its current snapshots, on the profit the pyramid ranks
+        on: one query."""
+        # Over the whole history when the pyramid ranks on it, else over the
+        # analysis window.
+        prefix = "lifetime_" if company.value_ranking_basis == "lifetime" else ""
+        profit, revenue = f"{prefix}net_profit", f"{prefix}revenue"
+        self.env["crm.value.snapshot"].flush_model(
+            ["tier_id", "company_id", "is_current", profit, revenue]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT tier_id, COUNT(*), 100.0 * SUM(%(profit)s) / NULLIF(SUM(%(revenue)s), 0)
+              FROM crm_value_snapshot
+             WHERE company_id = %(company)s AND is_current AND tier_id IN %(tiers)s
+             GROUP BY tier_id
+            """,
+                profit=SQL.identifier(profit),
+                revenue=SQL.identifier(revenue),
+                company=company.id,
+                tiers=tuple(tier_ids) or (0,),
+            )
+        )
+        return {
+            tier_id: (count, None if margin is None else float(margin))
+            for tier_id, count, margin in self.env.cr.fetchall()
+        }
+
+    def _filter_following_proposal(self, company):
+        """The tiers among these whose level the ranking of `company` sets:
+        unpinned, and the company's own, or shared while `company` is the only
+        one ranking on the shared tiers (the night of one company must not
+        set a level the others see from other numbers)."""
+        tiers = self.filtered(lambda tier: not tier.relationship_level_pinned)
+        sole_user = bool(tiers._get_shared_records()) and self._ranks_alone_on_shared(
+            company
+        )
+        return tiers.filtered(
+            lambda tier: (
+                tier.company_id == company or (sole_user and not tier.company_id)
+            )
+        )
+
+    @api.model
+    def _ranks_alone_on_shared(self, company):
+        """Whether `company` is the only company without tiers of its own."""
+        # Which companies have their own tiers, whatever the reader may see.
+        with_own_set = self.sudo().search([("company_id", "!=", False)]).company_id
+        return self.env["res.company"].sudo().search([]) - with_own_set == company
+
+    @api.model
+    def _apply_relationship_proposals(self, company):
+        """Give the tiers `company` ranks on that follow the proposal (see
+        _filter_following_proposal) the level proposed from their current
+        customers: called once the night's ranking is stored."""
+        tiers = self._get_company_tiers(company).with_company(company)
+        by_level = defaultdict(self.browse)
+        for tier in tiers.filtered("relationship_follows_proposal"):
+            level = tier.relationship_proposed_level
+            if level and level != tier.relationship_level:
+                by_level[level] |= tier
+        for level, changed in by_level.items():
+            changed.write({"relationship_level": level})
 
     @api.model
     def _get_company_tiers(self, company):

@@ -4,6 +4,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..analytics.relationship import Thresholds, check_thresholds
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -68,6 +70,29 @@ class ResCompany(models.Model):
         help="When a customer changes tier, give them the tier's pricelist, "
         "unless a manager pinned the customer's pricelist.",
     )
+    value_relationship_few_max = fields.Integer(
+        string="Few Customers: at Most",
+        default=20,
+        help="A tier with at most this many current customers has few of them "
+        "(the relationship level proposed for the tier, Kotler's matrix).",
+    )
+    value_relationship_many_min = fields.Integer(
+        string="Many Customers: from",
+        default=200,
+        help="A tier with at least this many current customers has many of them.",
+    )
+    value_relationship_low_margin = fields.Float(
+        string="Low Margin: below (%)",
+        default=10.0,
+        help="A tier whose current customers' net profit is below this share of "
+        "their revenue has a low margin.",
+    )
+    value_relationship_high_margin = fields.Float(
+        string="High Margin: from (%)",
+        default=30.0,
+        help="A tier whose current customers' net profit is at least this share "
+        "of their revenue has a high margin.",
+    )
     value_last_full_recompute = fields.Date(
         readonly=True,
         help="Day of the last nightly recompute of every customer.",
@@ -111,6 +136,10 @@ class ResCompany(models.Model):
         "value_abc_b_percent",
         "value_clv_horizon_months",
         "value_discount_rate",
+        "value_relationship_few_max",
+        "value_relationship_many_min",
+        "value_relationship_low_margin",
+        "value_relationship_high_margin",
     )
     def _check_value_settings(self):
         for company in self:
@@ -134,3 +163,28 @@ class ResCompany(models.Model):
                         b=company.value_abc_b_percent,
                     )
                 )
+            try:
+                check_thresholds(company._get_relationship_thresholds())
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._(
+                        "Relationship levels: a tier has few customers up to "
+                        "%(few)s and many from %(many)s, a low margin below "
+                        "%(low)s%% and a high one from %(high)s%%: the counts "
+                        "must be whole, few below many, and low at most high.",
+                        few=company.value_relationship_few_max,
+                        many=company.value_relationship_many_min,
+                        low=company.value_relationship_low_margin,
+                        high=company.value_relationship_high_margin,
+                    )
+                ) from error
+
+    def _get_relationship_thresholds(self):
+        """The company's bands of Kotler's matrix (analytics.relationship)."""
+        self.ensure_one()
+        return Thresholds(
+            self.value_relationship_few_max,
+            self.value_relationship_many_min,
+            self.value_relationship_low_margin,
+            self.value_relationship_high_margin,
+        )

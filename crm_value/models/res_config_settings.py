@@ -35,6 +35,18 @@ class ResConfigSettings(models.TransientModel):
     value_apply_tier_pricelist = fields.Boolean(
         related="company_id.value_apply_tier_pricelist", readonly=False
     )
+    value_relationship_few_max = fields.Integer(
+        related="company_id.value_relationship_few_max", readonly=False
+    )
+    value_relationship_many_min = fields.Integer(
+        related="company_id.value_relationship_many_min", readonly=False
+    )
+    value_relationship_low_margin = fields.Float(
+        related="company_id.value_relationship_low_margin", readonly=False
+    )
+    value_relationship_high_margin = fields.Float(
+        related="company_id.value_relationship_high_margin", readonly=False
+    )
 
     def action_value_recompute_now(self):
         """Recompute the value of every customer of the company now, and what
