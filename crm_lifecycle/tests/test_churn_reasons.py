@@ -4,6 +4,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from odoo.addons.base.tests.common import BaseCommon
+
 from .common import CrmLifecycleCommon
 
 
@@ -239,3 +241,23 @@ class TestChurnReasonRights(CrmLifecycleCommon):
                 stay.with_user(user).write({"churn_reason_id": self.price.id})
         with self.assertRaises(AccessError):
             self.price.with_user(self.cv_user).name = "Too dear"
+
+
+@tagged("post_install", "-at_install")
+class TestChurnReasonDemo(BaseCommon):
+    """The demo's lost customers say why they left (demo/demo.py)."""
+
+    def test_demo_losses_carry_their_reasons(self):
+        customers = [
+            self.env.ref(f"crm_lifecycle.demo_customer_{key}").id
+            for key in ("snow", "ocean", "riverside")
+        ]
+        losses = self.env["crm.lifecycle.lost.report"].search(
+            [("partner_id", "in", customers)]
+        )
+        self.assertEqual(set(losses.partner_id.ids), set(customers))
+        self.assertTrue(all(losses.mapped("churn_reason_id")))
+        self.assertIn(
+            self.env.ref("crm_lifecycle.churn_reason_competitor"),
+            losses.churn_reason_id,
+        )
