@@ -10,3 +10,4 @@ from . import test_access_matrix
 from . import test_dashboard_tour
 from . import test_dashboard
 from . import test_demo
+from . import test_lost_customer_plan

@@ -25,6 +25,23 @@ DEMO_ORDERS = {
     "demo_customer_snow": (560, 500),
     "demo_customer_lakeside": (160, 130, 100),
     "demo_customer_ocean": (600, 560, 520, 20),
+    "demo_customer_riverside": (450, 420, 390, 120),
+}
+
+# customer: why they left (their losses in the history), and what they said
+DEMO_CHURN_REASONS = {
+    "demo_customer_snow": (
+        "churn_reason_competitor",
+        "A chain café opened next door and buys from its own roaster.",
+    ),
+    "demo_customer_ocean": (
+        "churn_reason_price",
+        "Found a cheaper supplier; came back after our volume offer.",
+    ),
+    "demo_customer_riverside": (
+        "churn_reason_quality",
+        "Two batches arrived stale; back after a free replacement.",
+    ),
 }
 
 
@@ -53,6 +70,7 @@ def run_demo_flows(env):
     recompute(env, company, env["crm.value.engine"]._get_all_customers(company))
     _evaluate(env)
     env["crm.lifecycle.queue"].search([]).unlink()
+    _record_churn_reasons(env)
     # A salesperson met Seaview's buyer: moved by hand, then kept there.
     seaview = ref("crm_lifecycle.demo_customer_seaview")
     seaview.lifecycle_stage_id = ref("crm_lifecycle.stage_potential")
@@ -87,6 +105,22 @@ def _confirm_order(env, key, days):
             }
         ]
     )
+
+
+def _record_churn_reasons(env):
+    """Why the lost demo customers left, as their representative recorded it
+    (the wizard's record, on every loss of theirs)."""
+    keys = {env.ref(f"crm_lifecycle.{key}").id: key for key in DEMO_CHURN_REASONS}
+    losses = env["crm.lifecycle.history"].search(
+        [
+            ("company_id", "=", env.company.id),
+            ("is_churn", "=", True),
+            ("partner_id", "in", list(keys)),
+        ]
+    )
+    for partner, moves in losses.grouped("partner_id").items():
+        reason, note = DEMO_CHURN_REASONS[keys[partner.id]]
+        moves._record_churn_reason(env.ref(f"crm_lifecycle.{reason}"), note)
 
 
 def _evaluate(env, day=None):

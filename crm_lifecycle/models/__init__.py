@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import crm_lifecycle_stage
+from . import crm_lifecycle_churn_reason
 from . import crm_lifecycle_rule
 from . import crm_lifecycle_history
 from . import crm_lifecycle_queue
@@ -13,3 +14,5 @@ from . import crm_lead
 from . import crm_value_engine
 from . import mail_tracking_value
 from . import crm_value_dashboard
+from . import mail_activity_type
+from . import mail_activity

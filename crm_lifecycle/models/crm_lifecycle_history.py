@@ -14,6 +14,8 @@ REASON_CODES = [
 ]
 # The facts of a move, stored on it: column -> key in the engine's facts.
 REASON_FACTS = ("last_order_date", "days_since_order", "order_interval", "p_alive")
+# Why a customer left, stored on their loss: the reason and a note.
+CHURN_COLUMNS = ("churn_reason_id", "churn_note")
 
 
 class CrmLifecycleHistory(models.Model):
@@ -82,6 +84,16 @@ class CrmLifecycleHistory(models.Model):
         help="A reason recorded as text (moves recorded before reasons were "
         "stored as facts): shown as it was written.",
     )
+    churn_reason_id = fields.Many2one(
+        "crm.lifecycle.churn.reason",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="Why the customer left (流失原因): recorded by a manager marking "
+        "them lost, or by their representative closing the churn warning; a "
+        "reason found while they were at risk is carried to their loss.",
+    )
+    churn_note = fields.Text(readonly=True, help="What the customer said, in words.")
     reason = fields.Text(
         compute="_compute_reason",
         help="Why the customer moved, in your language.",
@@ -177,12 +189,18 @@ class CrmLifecycleHistory(models.Model):
         return stage_to.is_lost and not was_lost, was_lost and not stage_to.is_lost
 
     @api.model
-    def _reason(self, code, facts=None):
+    def _reason(self, code, facts=None, churn_reason=None, churn_note=None):
         """A move's reason as it is recorded: its code (REASON_CODES) and, for
         a rule's move, the facts of the day ({REASON_FACTS name: value},
-        crm.lifecycle.facts._get_reason_facts); put in words when read."""
+        crm.lifecycle.facts._get_reason_facts), put in words when read; for a
+        loss, why the customer left (a crm.lifecycle.churn.reason, a note)."""
         facts = facts or {}
-        return {"reason_code": code, **{name: facts.get(name) for name in REASON_FACTS}}
+        return {
+            "reason_code": code,
+            **{name: facts.get(name) for name in REASON_FACTS},
+            "churn_reason_id": churn_reason.id if churn_reason else None,
+            "churn_note": churn_note or None,
+        }
 
     @staticmethod
     def _reason_columns(reason):
@@ -193,11 +211,13 @@ class CrmLifecycleHistory(models.Model):
                 ("reason_code", None),
                 *((name, None) for name in REASON_FACTS),
                 ("reason_note", reason or None),
+                *((name, None) for name in CHURN_COLUMNS),
             ]
         return [
             ("reason_code", reason.get("reason_code")),
             *((name, reason.get(name)) for name in REASON_FACTS),
             ("reason_note", None),
+            *((name, reason.get(name)) for name in CHURN_COLUMNS),
         ]
 
     @api.model
@@ -207,19 +227,26 @@ class CrmLifecycleHistory(models.Model):
         end. A reason is {"reason_code": code, REASON_FACTS name: value}, the
         words written when read, or a text kept as it is. With `entered`
         (not on a company's first classification), the customers entered
-        their stages: _on_stages_entered is called."""
+        their stages: _on_stages_entered is called. A loss recorded without
+        a churn reason takes the one recorded on the stay it ends (found
+        while the customer was at risk)."""
         if not moves:
             return self
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-            UPDATE crm_lifecycle_history h
-               SET date_end = %(now)s, next_stage_id = v.next_stage_id,
-                   duration_days = GREATEST(EXTRACT(EPOCH FROM %(now)s - h.date), 0) / 86400.0
-              FROM %(rows)s
-             WHERE h.partner_id = v.partner_id AND h.company_id = %(company)s
-               AND h.date_end IS NULL
+            WITH closed AS (
+                UPDATE crm_lifecycle_history h
+                   SET date_end = %(now)s, next_stage_id = v.next_stage_id,
+                       duration_days = GREATEST(EXTRACT(EPOCH FROM %(now)s - h.date), 0) / 86400.0
+                  FROM %(rows)s
+                 WHERE h.partner_id = v.partner_id AND h.company_id = %(company)s
+                   AND h.date_end IS NULL
+             RETURNING h.partner_id, h.churn_reason_id, h.churn_note
+            )
+            SELECT partner_id, churn_reason_id, churn_note FROM closed
+             WHERE churn_reason_id IS NOT NULL
             """,
                 now=now,
                 company=company.id,
@@ -232,6 +259,12 @@ class CrmLifecycleHistory(models.Model):
                 ),
             )
         )
+        # {partner id: {CHURN_COLUMNS name: value}} of the stays just closed
+        # that knew why the customer was leaving.
+        found = {
+            pid: dict(zip(CHURN_COLUMNS, values, strict=True))
+            for pid, *values in self.env.cr.fetchall()
+        }
         self.invalidate_model()
         columns, kinds = defaultdict(list), {}
         for pid, chain in moves.items():
@@ -240,6 +273,9 @@ class CrmLifecycleHistory(models.Model):
                 if (stage_from, stage_to) not in kinds:
                     kinds[stage_from, stage_to] = self._move_kind(stage_from, stage_to)
                 is_churn, is_win_back = kinds[stage_from, stage_to]
+                if is_churn and pid in found and isinstance(reason, dict):
+                    if not reason.get("churn_reason_id"):
+                        reason = {**reason, **found.pop(pid)}
                 for name, value in (
                     ("partner_id", pid),
                     ("stage_from_id", stage_from.id or None),
@@ -333,6 +369,24 @@ class CrmLifecycleHistory(models.Model):
             if partner.lifecycle_stage_id.id not in recorded.get(partner.id, ())
         }
         return self._record_moves(company, moves, fields.Datetime.now())
+
+    @api.model
+    def _get_open_stays(self, company, partners):
+        """The stays in `company` these customers have not left: where they
+        are, as the history holds it."""
+        return self.search(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", partners.ids),
+                ("date_end", "=", False),
+            ]
+        )
+
+    def _record_churn_reason(self, reason, note=False):
+        """Keep why the customer left (a crm.lifecycle.churn.reason, a note)
+        on these stays. The history is the system's log, written by no user:
+        the callers check who may record a reason (the churn wizard)."""
+        self.sudo().write({"churn_reason_id": reason.id, "churn_note": note or False})
 
     def _on_stages_entered(self, company):
         """Hook: these moves, just recorded in `company`, are customers

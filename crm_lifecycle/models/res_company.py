@@ -51,6 +51,12 @@ class ResCompany(models.Model):
         default=365,
         help="Days since the first order that make an active customer loyal.",
     )
+    lifecycle_win_back_months = fields.Integer(
+        string="Won Back Within (months)",
+        default=6,
+        help="A lost customer counts as won back when they enter a stage that "
+        "is not lost within this many months of being lost.",
+    )
     lifecycle_last_full_evaluation = fields.Date(
         readonly=True,
         help="Day of the last scheduled evaluation of every customer's stage.",
@@ -105,3 +111,10 @@ class ResCompany(models.Model):
                         "tenure must be at least 1."
                     )
                 )
+
+    @api.constrains("lifecycle_win_back_months")
+    def _check_lifecycle_win_back_months(self):
+        if any(company.lifecycle_win_back_months < 1 for company in self):
+            raise ValidationError(
+                self.env._("The win-back window must be at least one month.")
+            )

@@ -28,3 +28,6 @@ class ResConfigSettings(models.TransientModel):
     lifecycle_loyal_tenure_days = fields.Integer(
         related="company_id.lifecycle_loyal_tenure_days", readonly=False
     )
+    lifecycle_win_back_months = fields.Integer(
+        related="company_id.lifecycle_win_back_months", readonly=False
+    )

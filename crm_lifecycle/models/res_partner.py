@@ -39,6 +39,9 @@ class ResPartner(models.Model):
         string="Stage Color",
         groups=INTERNAL,
     )
+    lifecycle_stage_is_lost = fields.Boolean(
+        related="lifecycle_stage_id.is_lost", string="Stage Is Lost", groups=INTERNAL
+    )
     lifecycle_stage_action = fields.Text(
         related="lifecycle_stage_id.action_note",
         string="Recommended Action",

@@ -1,2 +1,3 @@
 from . import crm_lifecycle_churn_report
 from . import crm_lifecycle_funnel_report
+from . import crm_lifecycle_lost_report

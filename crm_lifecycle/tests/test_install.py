@@ -41,7 +41,7 @@ class TestUninstall(CrmLifecycleCommon):
         self._evaluate(customer)
         self.assertTrue(self._history(customer))
         self.env["crm.lifecycle.rule"].sudo().create(
-            {"name": "A consultant's", "stage_to_id": self.stage_lost.id}
+            {"name": "A consultant's", "stage_to_id": self.stage_loyal.id}
         )
         churn = self.env.ref("crm_lifecycle.mail_activity_type_churn_warning")
         warning = self.env["mail.activity"].create(
@@ -56,11 +56,11 @@ class TestUninstall(CrmLifecycleCommon):
         uninstall_hook(self.env)
         with self.env.cr.savepoint():
             # The stages are referenced by nothing of this addon any more
-            # (the addons above, uninstalled first, may plan care on the new
-            # and at-risk stages: not these).
+            # (the addons above, uninstalled first, may plan care on the new,
+            # at-risk and lost stages: not these).
             self.env.cr.execute(
                 "DELETE FROM crm_lifecycle_stage WHERE id = ANY(%s)",
-                [self.stage_lost.ids + self.stage_reserve.ids],
+                [self.stage_loyal.ids + self.stage_reserve.ids],
             )
             churn.unlink()
         self.assertTrue(warning.exists())
