@@ -35,6 +35,7 @@
         "wizards/crm_care_assign_wizard_views.xml",
         "wizards/crm_care_survey_wizard_views.xml",
         "report/crm_care_coverage_report_views.xml",
+        "report/crm_care_complaint_spend_report_views.xml",
         "views/menus.xml",
     ],
     "assets": {
