@@ -15,6 +15,8 @@ SUGGESTED_ARTICLES = 5
 # adds to its text rank (ts_rank: about 0.1 to 1 for a good match).
 CATEGORY_BOOST = 0.2
 PRODUCT_BOOST = 0.2
+# The activity that asks an author to review their article.
+REVIEW_ACTIVITY = "mail.mail_activity_data_todo"
 
 
 class CrmCareArticle(models.Model):
@@ -267,6 +269,56 @@ class CrmCareArticle(models.Model):
         ids = [row[0] for row in self.env.cr.fetchall()]
         readable = self.search([("id", "in", ids)])
         return self.browse([i for i in ids if i in set(readable.ids)][:limit])
+
+    # ------------------------------------------------------------------
+    # Review
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_schedule_reviews(self):
+        """A to-do for the author of each article due for review, in its
+        company's day (shared articles: the cron's company), unless one is
+        open already."""
+        days = [
+            (company, company._get_value_today())
+            for company in self.env["res.company"].search([])
+        ]
+        days.append((self.env["res.company"], self.env.company._get_value_today()))
+        for company, today in days:
+            self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("date_review_due", "<=", today),
+                    ("user_id", "!=", False),
+                ]
+            )._schedule_review(today)
+
+    def _schedule_review(self, today):
+        pending = set(
+            self.env["mail.activity"]
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", self.env.ref(REVIEW_ACTIVITY).id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        for article in self.filtered(lambda a: a.id not in pending):
+            article.activity_schedule(
+                REVIEW_ACTIVITY,
+                date_deadline=today,
+                summary=self.env._("Review this article"),
+                user_id=article.user_id.id,
+            )
+
+    def action_mark_reviewed(self):
+        """The author checked the answer: reviewed today, the review to-do done."""
+        for article in self:
+            article.date_reviewed = (
+                article.company_id or self.env.company
+            )._get_value_today()
+        self.activity_feedback([REVIEW_ACTIVITY], feedback=self.env._("Reviewed."))
 
     # ------------------------------------------------------------------
     # Actions

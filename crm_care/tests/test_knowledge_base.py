@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -114,6 +116,27 @@ class TestKnowledgeBase(CrmCareCommon):
             "we collect it and send a new one",
             complaint.message_ids[:1].body,
         )
+
+    def test_an_article_due_for_review_asks_its_author_once(self):
+        self.damaged.write(
+            {
+                "user_id": self.rep.id,
+                "date_reviewed": self.today - relativedelta(months=13),
+                "review_interval_months": 12,
+            }
+        )
+        self.assertEqual(
+            self.damaged.date_review_due, self.today - relativedelta(months=1)
+        )
+        Article = self.env["crm.care.article"]
+        Article._cron_schedule_reviews()
+        Article._cron_schedule_reviews()
+        self.assertEqual(self.damaged.activity_ids.user_id, self.rep)
+        self.assertEqual(len(self.damaged.activity_ids), 1)
+        self.assertFalse(self.address.activity_ids, "reviewed today: not due")
+        self.damaged.with_user(self.rep).action_mark_reviewed()
+        self.assertEqual(self.damaged.date_reviewed, self.today)
+        self.assertFalse(self.damaged.activity_ids)
 
     def test_employees_read_articles_and_only_care_users_write_them(self):
         employee = new_test_user(
