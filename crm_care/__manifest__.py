@@ -30,11 +30,13 @@
         "views/sale_order_views.xml",
         "views/survey_user_input_views.xml",
         "views/crm_care_complaint_views.xml",
+        "views/crm_care_article_views.xml",
         "views/crm_care_complaint_portal_templates.xml",
         "views/res_config_settings_views.xml",
         "wizards/crm_care_assign_wizard_views.xml",
         "wizards/crm_care_survey_wizard_views.xml",
         "report/crm_care_coverage_report_views.xml",
+        "report/crm_care_complaint_spend_report_views.xml",
         "views/menus.xml",
     ],
     "assets": {

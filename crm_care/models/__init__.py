@@ -8,6 +8,9 @@ from . import crm_care_complaint_category
 from . import crm_care_sla_policy
 from . import crm_care_complaint_gateway
 from . import crm_care_complaint_sla
+from . import crm_care_article_tag
+from . import crm_care_article
+from . import crm_care_complaint_knowledge
 from . import crm_care_complaint
 from . import crm_care_complaint_intake
 from . import mail_activity

@@ -45,6 +45,7 @@ class CrmCareComplaint(models.Model):
     _inherit = [
         "crm.care.complaint.gateway",
         "crm.care.complaint.sla",
+        "crm.care.complaint.knowledge",
         "portal.mixin",
         "mail.thread.cc",
         "mail.activity.mixin",

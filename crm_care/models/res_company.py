@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 # Satisfaction measure -> (company field of its default survey, shipped survey).
 DEFAULT_SURVEYS = {
@@ -32,6 +33,24 @@ class ResCompany(models.Model):
         default=lambda self: self._default_care_survey("ces"),
         help="The survey Send Survey proposes for the Customer Effort Score.",
     )
+    care_complaint_spend_months = fields.Integer(
+        string="Months Around a Complaint",
+        default=6,
+        help="The spend before and after a complaint is resolved is compared "
+        "over this many months on each side.",
+    )
+
+    @api.constrains("care_complaint_spend_months")
+    def _check_care_complaint_spend_months(self):
+        for company in self:
+            if not 1 <= company.care_complaint_spend_months <= 60:
+                raise ValidationError(
+                    self.env._(
+                        "The months around a complaint must be between 1 and 60, "
+                        "not %(months)s.",
+                        months=company.care_complaint_spend_months,
+                    )
+                )
 
     @api.model
     def _default_care_survey(self, kind):

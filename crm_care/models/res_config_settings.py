@@ -22,6 +22,9 @@ class ResConfigSettings(models.TransientModel):
     care_ces_survey_id = fields.Many2one(
         related="company_id.care_ces_survey_id", readonly=False
     )
+    care_complaint_spend_months = fields.Integer(
+        related="company_id.care_complaint_spend_months", readonly=False
+    )
     care_plan_ids = fields.Many2many(
         "mail.activity.plan",
         string="Care Plans in Use",

@@ -261,6 +261,41 @@ class CrmValueEngine(models.AbstractModel):
         )
 
     @api.model
+    def _get_revenue_query(self, company=None, partner_array=None, columns=None):
+        """SQL: one row per revenue line (partner_id: the commercial partner,
+        invoice_date, revenue: untaxed, in company currency, negative on a
+        credit note) of the customers in `company` (None: in every company),
+        or only of the commercial partners in `partner_array` (an
+        array_literal); `columns`, an SQL list of more columns over `l` (the
+        line) and `m` (its move), comes after them.
+
+        The one definition of revenue, read wherever a customer's spending
+        is summed (the revenue figures, spend around a complaint): the
+        product lines of posted customer invoices and credit notes."""
+        conditions = [
+            SQL("m.state = 'posted'"),
+            SQL("m.move_type IN ('out_invoice', 'out_refund')"),
+            SQL("l.display_type = 'product'"),
+        ]
+        if company is not None:
+            conditions.append(SQL("m.company_id = %s", company.id))
+        if partner_array is not None:
+            conditions.append(
+                SQL("m.commercial_partner_id = ANY(%s::int[])", partner_array)
+            )
+        return SQL(
+            """
+            SELECT m.commercial_partner_id AS partner_id, m.invoice_date,
+                   -l.balance AS revenue%(columns)s
+              FROM account_move_line l
+              JOIN account_move m ON m.id = l.move_id
+             WHERE %(conditions)s
+            """,
+            columns=SQL(", %s", columns) if columns is not None else SQL(),
+            conditions=SQL(" AND ").join(conditions),
+        )
+
+    @api.model
     def _flush_purchases(self):
         """Write to the database the pending changes _get_purchases_query reads."""
         self.env["sale.order"].flush_model(

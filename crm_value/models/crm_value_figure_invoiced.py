@@ -81,50 +81,56 @@ class CrmValueFigureInvoiced(models.AbstractModel):
 
     @api.model
     def _get_figures(self, scope):
-        """Revenue and discounts from posted customer invoices and credit notes
-        (product lines, untaxed, company currency through the balance), and the
+        """Revenue (crm.value.engine._get_revenue_query, the one definition:
+        posted customer invoices and credit notes, product lines, untaxed,
+        company currency through the balance), the discounts on it, and the
         cost of invoiced lines whose product has no stock valuation (services,
         consumables): the sales order line cost times the invoiced quantity.
         Goods with stock valuation add their cost in crm.value.figure.delivered.cost."""
+        company = self.env["res.company"].browse(scope["company"])
+        lines = self.env["crm.value.engine"]._get_revenue_query(
+            company,
+            scope["partner_array"],
+            SQL(
+                "l.id AS line_id, l.product_id, l.quantity, l.discount, "
+                "l.price_unit, m.move_type, m.invoice_currency_rate"
+            ),
+        )
         return self._fetch_by_partner(
             SQL(
                 """
-            SELECT m.commercial_partner_id AS partner_id,
-                   SUM(-l.balance) FILTER (WHERE m.invoice_date >= %(date_from)s) AS revenue,
-                   SUM(-l.balance) AS lifetime_revenue,
-                   SUM(d.amount) FILTER (WHERE m.invoice_date >= %(date_from)s) AS discount,
+            SELECT r.partner_id,
+                   SUM(r.revenue) FILTER (WHERE r.invoice_date >= %(date_from)s) AS revenue,
+                   SUM(r.revenue) AS lifetime_revenue,
+                   SUM(d.amount) FILTER (WHERE r.invoice_date >= %(date_from)s) AS discount,
                    SUM(d.amount) AS lifetime_discount,
-                   SUM(k.sign * l.quantity * c.price / k.rate)
-                       FILTER (WHERE m.invoice_date >= %(date_from)s) AS cogs,
-                   SUM(k.sign * l.quantity * c.price / k.rate) AS lifetime_cogs
-              FROM account_move_line l
-              JOIN account_move m ON m.id = l.move_id
-              LEFT JOIN product_product pp ON pp.id = l.product_id
+                   SUM(k.sign * r.quantity * c.price / k.rate)
+                       FILTER (WHERE r.invoice_date >= %(date_from)s) AS cogs,
+                   SUM(k.sign * r.quantity * c.price / k.rate) AS lifetime_cogs
+              FROM (%(lines)s) r
+              LEFT JOIN product_product pp ON pp.id = r.product_id
               LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
              CROSS JOIN LATERAL (
-                   SELECT CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END AS sign,
-                          COALESCE(NULLIF(m.invoice_currency_rate, 0), 1) AS rate
+                   SELECT CASE WHEN r.move_type = 'out_refund' THEN -1 ELSE 1 END AS sign,
+                          COALESCE(NULLIF(r.invoice_currency_rate, 0), 1) AS rate
                    ) k
              CROSS JOIN LATERAL (
                    SELECT CASE
-                          WHEN l.discount >= 100 THEN k.sign * l.price_unit * l.quantity / k.rate
-                          WHEN l.discount > 0 THEN -l.balance * l.discount / (100 - l.discount)
+                          WHEN r.discount >= 100 THEN k.sign * r.price_unit * r.quantity / k.rate
+                          WHEN r.discount > 0 THEN r.revenue * r.discount / (100 - r.discount)
                           ELSE 0 END AS amount
                    ) d
               LEFT JOIN LATERAL (
                    SELECT AVG(sol.purchase_price) AS price
-                     FROM sale_order_line_invoice_rel r
-                     JOIN sale_order_line sol ON sol.id = r.order_line_id
-                    WHERE r.invoice_line_id = l.id
+                     FROM sale_order_line_invoice_rel rel
+                     JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                    WHERE rel.invoice_line_id = r.line_id
                       -- inside, not in ON: else it runs for every line
                       AND pp.id IS NOT NULL AND NOT COALESCE(pt.is_storable, FALSE)
                    ) c ON TRUE
-             WHERE m.company_id = %(company)s AND m.state = 'posted'
-               AND m.move_type IN ('out_invoice', 'out_refund')
-               AND l.display_type = 'product'
-               AND m.commercial_partner_id = ANY(%(partner_array)s::int[])
-             GROUP BY m.commercial_partner_id
+             GROUP BY r.partner_id
             """,
+                lines=lines,
                 **scope,
             )
         )

@@ -1,0 +1,154 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import CrmCareCommon
+
+
+@tagged("post_install", "-at_install")
+class TestKnowledgeBase(CrmCareCommon):
+    """Articles suggested on complaints by category, product and words
+    (English and Chinese), and used in a reply."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Article = cls.env["crm.care.article"]
+        cls.quality = cls.env.ref("crm_care.complaint_category_quality")
+        cls.teapot = cls.env["product.product"].create(
+            {"name": "Celadon Teapot", "type": "consu", "list_price": 30.0}
+        )
+        cls.damaged = Article.create(
+            {
+                "name": "Returning a damaged parcel",
+                "body": "<p>When a parcel arrives broken, we collect it and send "
+                "a new one within three days.</p>",
+            }
+        )
+        cls.damaged_zh = Article.create(
+            {
+                "name": "包裹破损怎么办",
+                "body": "<p>如果包裹破损，我们上门取件并在三天内补发。</p>",
+            }
+        )
+        cls.address = Article.create(
+            {
+                "name": "Changing the invoice address",
+                "body": "<p>Write to us with the new address before the order "
+                "ships.</p>",
+            }
+        )
+        cls.quality_article = Article.create(
+            {
+                "name": "What our quality guarantee covers",
+                "body": "<p>Every cup is checked twice.</p>",
+                "category_ids": [Command.link(cls.quality.id)],
+            }
+        )
+        cls.teapot_article = Article.create(
+            {
+                "name": "Caring for celadon glaze",
+                "body": "<p>Rinse with warm water only.</p>",
+                "product_tmpl_ids": [Command.link(cls.teapot.product_tmpl_id.id)],
+            }
+        )
+
+    def _complaint(self, **values):
+        return self.env["crm.care.complaint"].create(
+            {"partner_id": self.customer.id, **values}
+        )
+
+    def test_english_complaint_is_suggested_the_matching_article_first(self):
+        complaint = self._complaint(
+            subject="Parcel arrived damaged",
+            description="<p>The box was broken when it came.</p>",
+        )
+        suggested = complaint.care_suggested_article_ids
+        self.assertEqual(suggested[:1], self.damaged)
+        self.assertNotIn(self.address, suggested)
+        self.assertNotIn(self.damaged_zh, suggested)
+
+    def test_chinese_complaint_is_suggested_the_chinese_article_first(self):
+        complaint = self._complaint(subject="收到的包裹破损了")
+        suggested = complaint.care_suggested_article_ids
+        self.assertEqual(suggested[:1], self.damaged_zh)
+        self.assertNotIn(self.damaged, suggested)
+
+    def test_category_and_products_suggest_articles_without_common_words(self):
+        order = self._sell(self.customer, [(self.teapot, 1, 30.0)])
+        complaint = self._complaint(
+            subject="Unhappy",
+            category_id=self.quality.id,
+            document_ref=f"sale.order,{order.id}",
+        )
+        self.assertEqual(
+            set(complaint.care_suggested_article_ids.ids),
+            {self.quality_article.id, self.teapot_article.id},
+        )
+
+    def test_full_text_search_ranks_the_title_match_first(self):
+        Article = self.env["crm.care.article"]
+        self.assertEqual(Article._search_text("damaged parcel")[:1], self.damaged)
+        self.assertEqual(Article._search_text("破损")[:1], self.damaged_zh)
+        self.assertEqual(Article._search_text("invoice address")[:1], self.address)
+        self.assertFalse(Article._search_text("zebra"))
+
+    def test_using_an_article_puts_its_answer_into_the_reply_and_counts(self):
+        complaint = self._complaint(subject="Parcel arrived damaged")
+        action = (
+            self.damaged.with_user(self.rep)
+            .with_context(care_complaint_id=complaint.id)
+            .action_use_on_complaint()
+        )
+        self.assertEqual(complaint.care_article_ids, self.damaged)
+        self.damaged.invalidate_recordset(["use_count"])
+        self.assertEqual(self.damaged.use_count, 1)
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.rep)
+            .with_context(**action["context"])
+            .create({})
+        )
+        composer.action_send_mail()
+        self.assertIn(
+            "we collect it and send a new one",
+            complaint.message_ids[:1].body,
+        )
+
+    def test_an_article_due_for_review_asks_its_author_once(self):
+        self.damaged.write(
+            {
+                "user_id": self.rep.id,
+                "date_reviewed": self.today - relativedelta(months=13),
+                "review_interval_months": 12,
+            }
+        )
+        self.assertEqual(
+            self.damaged.date_review_due, self.today - relativedelta(months=1)
+        )
+        Article = self.env["crm.care.article"]
+        Article._cron_schedule_reviews()
+        Article._cron_schedule_reviews()
+        self.assertEqual(self.damaged.activity_ids.user_id, self.rep)
+        self.assertEqual(len(self.damaged.activity_ids), 1)
+        self.assertFalse(self.address.activity_ids, "reviewed today: not due")
+        self.damaged.with_user(self.rep).action_mark_reviewed()
+        self.assertEqual(self.damaged.date_reviewed, self.today)
+        self.assertFalse(self.damaged.activity_ids)
+
+    def test_employees_read_articles_and_only_care_users_write_them(self):
+        employee = new_test_user(
+            self.env,
+            login="kb_employee",
+            groups="base.group_user",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        self.assertTrue(self.damaged.with_user(employee).read(["name"]))
+        with self.assertRaises(AccessError):
+            self.damaged.with_user(employee).write({"name": "Changed"})
+        self.damaged.with_user(self.rep).write({"name": "Returning a broken parcel"})
+        with self.assertRaises(AccessError):
+            self.damaged.with_user(self.rep).unlink()
