@@ -37,6 +37,7 @@ ENGINE_STEPS = {
         "_get_all_customers",
         "_recompute_queued",
         "_compute_figures",
+        "_get_company_rows",
         "_write_snapshots",
     ),
     # The figure sources (crm.value.figure.source), one query each.
@@ -53,9 +54,14 @@ ENGINE_STEPS = {
             "satisfaction",
         )
     },
-    "crm.value.snapshot": ("_store_figures",),
-    "crm.value.scoring": ("_score_company", "_predict"),
-    "crm.value.ranking": ("_rank_company", "_write_partner_tiers"),
+    "crm.value.snapshot": ("_store_figures", "_store_rows", "_update_changed"),
+    "crm.value.scoring": ("_score_company", "_score_rows", "_predict"),
+    "crm.value.ranking": (
+        "_rank_company",
+        "_rank_rows",
+        "_write_partner_ranks",
+        "_write_partner_tiers",
+    ),
     "crm.lifecycle.engine": (
         "_get_all_customers",
         "_plan_moves",

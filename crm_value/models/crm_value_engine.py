@@ -3,14 +3,15 @@ from odoo.tools import SQL
 
 from ..figures import merge_functions, merge_values
 from ..sql_arrays import array_literal
+from .crm_value_ranking import RANK_COLUMNS
 
 # From this many customers at once, a figure query reads the company's books
 # whole rather than finding each customer's documents by index
 # (scope["whole_books"]).
 WHOLE_BOOKS_FROM = 5000
 
-# Columns the company's scoring writes (crm.value.scoring._score_company),
-# in one pass over all its current customers.
+# Columns the company's scoring writes (crm.value.scoring._score_rows), in
+# one pass over all its current customers.
 SCORE_COLUMNS = (
     "rfm_recency",
     "rfm_frequency",
@@ -28,8 +29,8 @@ SCORE_COLUMNS = (
     "value_psychological",
     "value_score",
 )
-# Carried from a customer's previous snapshot to its new one until the run's
-# scoring and ranking rewrite them.
+# Carried from a customer's previous snapshot to a new one that holds only
+# figures (_recompute_partners), until scoring and ranking rewrite them.
 CARRIED_COLUMNS = (*SCORE_COLUMNS, "abc_class")
 
 
@@ -50,25 +51,15 @@ class CrmValueEngine(models.AbstractModel):
     @api.model
     def _cron_recompute_value(self, batch_size=2000):
         """Once a day every customer of each company, otherwise the customers
-        queued by events: computed at once per company, stored in batches,
-        each batch committed, then the company scored and ranked."""
+        queued by events: computed, scored and ranked at once per company,
+        stored in batches, each batch committed."""
         queue = self.env["crm.value.queue"]
         for company, partner_ids, last_id, full in queue._get_runs(
             self._get_all_customers
         ):
             if partner_ids:
                 self._recompute_queued(company, partner_ids, last_id, batch_size)
-                # A commit after each step: each is whole, and PostgreSQL
-                # re-checks every foreign key of a row updated twice in one
-                # transaction.
-                scoring, ranking = (
-                    self.env["crm.value.scoring"],
-                    self.env["crm.value.ranking"],
-                )
-                for step in (scoring._score_company, ranking._rank_company):
-                    self._tune_transaction()
-                    step(company)
-                    queue._commit()
+                queue._commit()
                 self._on_customers_refreshed(company, partner_ids)
                 queue._commit()
             if full:
@@ -94,26 +85,115 @@ class CrmValueEngine(models.AbstractModel):
     @api.model
     def _recompute_queued(self, company, partner_ids, last_id, batch_size):
         """Compute the figures of all the company's queued customers at once,
-        then store them `batch_size` customers at a time, each batch committed
-        with its queue rows (up to `last_id`: customers queued again meanwhile
-        stay queued for the next run, their figures may be stale).
+        score and rank the company's customers on them, then store each queued
+        customer's complete row `batch_size` customers at a time, each batch
+        committed with its queue rows (up to `last_id`: customers queued again
+        meanwhile stay queued for the next run, their figures may be stale);
+        then the other customers' scores and tiers that moved (ranks are
+        relative), and the partners' tiers.
 
         One pass of each figure query over all the queued customers lets the
         database join whole tables by hashing, where batches made it probe
         indexes for every batch. The figures are read in one transaction: one
-        consistent state of the books."""
+        consistent state of the books. Each row is written once: a row updated
+        again in the transaction that wrote it costs a new row version and a
+        new check of each of its foreign keys."""
         self._tune_transaction()
         self.env.flush_all()  # the queries below read the database, not the cache
         figures = self._compute_figures(company, partner_ids)
-        self.env["crm.value.queue"]._store_in_batches(
+        scoring, ranking = self.env["crm.value.scoring"], self.env["crm.value.ranking"]
+        Snapshot = self.env["crm.value.snapshot"]
+        rows = self._get_company_rows(
             company,
+            figures,
             partner_ids,
-            last_id,
             batch_size,
-            lambda batch: self._write_snapshots(
-                company, {pid: figures.pop(pid) for pid in batch}
-            ),
+            (*scoring._get_score_inputs(company), *ranking._get_rank_inputs(company)),
         )
+        new_values = scoring._score_rows(company, rows)
+        new_values.update(ranking._rank_rows(company, rows))
+        position = {pid: index for index, pid in enumerate(rows["partner_id"])}
+        columns = (*self._get_declared_figures(), "previous_tier_id", *new_values)
+        previous_tier = rows["previous_tier_id"]
+
+        def store(batch):
+            for pid in batch:
+                index = position[pid]
+                figures[pid]["previous_tier_id"] = previous_tier[index]
+                for name, values in new_values.items():
+                    figures[pid][name] = values[index]
+            Snapshot._store_rows(
+                company, {pid: figures.pop(pid) for pid in batch}, columns
+            )
+
+        self.env["crm.value.queue"]._store_in_batches(
+            company, partner_ids, last_id, batch_size, store
+        )
+        self._tune_transaction()
+        queued = set(partner_ids)
+        Snapshot._update_changed(
+            rows,
+            new_values,
+            [
+                index
+                for index, pid in enumerate(rows["partner_id"])
+                if pid not in queued
+            ],
+        )
+        ranking._write_partner_ranks(company, rows["partner_id"], new_values)
+
+    @api.model
+    def _get_company_rows(self, company, figures, partner_ids, batch_size, columns):
+        """The company's current rows ({column: [value per row]}: id, partner_id,
+        previous_tier_id, `columns` and what scoring and ranking write) as they
+        will be once the queued customers' `figures` ({partner id: {figure
+        name: value}}) are stored, `batch_size` of `partner_ids` at a time, in
+        the order of their snapshot ids then (a new row has none yet: id
+        None). The figures replace what the current rows hold."""
+        written = (*SCORE_COLUMNS, *RANK_COLUMNS)
+        current = self.env["crm.value.snapshot"]._read_current_rows(
+            company, (*columns, *written, "date", "tier_id", "previous_tier_id")
+        )
+        today, ids, dates = company._get_value_today(), current["id"], current["date"]
+        batch_of = {pid: index // batch_size for index, pid in enumerate(partner_ids)}
+        found = set(current["partner_id"])
+        # (sort key, index in `current` or None, partner id, row kept): today's
+        # row is updated in place, another replaced by a new row whose id
+        # comes after every existing one, in batch and customer order.
+        order = [
+            ((0, ids[index], 0), index, pid, True)
+            if pid not in figures or dates[index] == today
+            else ((1, batch_of[pid], pid), index, pid, False)
+            for index, pid in enumerate(current["partner_id"])
+        ]
+        order.extend(
+            ((1, batch_of[pid], pid), None, pid, False)
+            for pid in partner_ids
+            if pid not in found
+        )
+        order.sort()
+        rows = {
+            "id": [ids[index] if kept else None for _k, index, _p, kept in order],
+            "partner_id": [pid for _k, _i, pid, _kept in order],
+            # A new row's previous tier is the tier of the row it replaces.
+            "previous_tier_id": [
+                None
+                if index is None
+                else current["previous_tier_id" if kept else "tier_id"][index]
+                for _k, index, _p, kept in order
+            ],
+        }
+        for name in dict.fromkeys((*columns, *written)):
+            if name in rows:
+                continue
+            values = current[name]
+            rows[name] = [
+                figures[pid][name]
+                if pid in figures and name in figures[pid]
+                else (None if index is None else values[index])
+                for _k, index, pid, _kept in order
+            ]
+        return rows
 
     @api.model
     def _recompute_partners(self, company, partner_ids):
@@ -321,26 +401,4 @@ class CrmValueEngine(models.AbstractModel):
         current snapshots of these customers (crm.value.snapshot._store_figures)."""
         self.env["crm.value.snapshot"]._store_figures(
             company, figures, list(self._get_declared_figures()), CARRIED_COLUMNS
-        )
-
-    # ------------------------------------------------------------------
-    # Figures the scoring (crm.value.scoring) reads
-    # ------------------------------------------------------------------
-    @api.model
-    def _get_categories_bought_by_partner(self, company, partner_ids):
-        """{partner id: number of product categories ever invoiced}: the
-        breadth of what the customer relies on us for (functional value), as
-        stored on the current snapshot (crm.value.figure.categories)."""
-        return self.env["crm.value.snapshot"]._read_current(
-            company, partner_ids, "categories_bought"
-        )
-
-    @api.model
-    def _get_satisfaction_by_partner(self, company, partner_ids):
-        """{partner id: satisfaction 0-1} for the psychological axis of the
-        value vector, as stored on the current snapshot
-        (crm.value.figure.satisfaction); customers left out count as neutral
-        (0.5)."""
-        return self.env["crm.value.snapshot"]._read_current(
-            company, partner_ids, "satisfaction"
         )

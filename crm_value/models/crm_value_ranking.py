@@ -4,7 +4,10 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from ..analytics.pyramid import TierRule, abc_classes, assign_tiers
-from ..sql_arrays import array_literal, unnest_rows
+from ..sql_arrays import array_literal
+
+# What the ranking writes to each current snapshot.
+RANK_COLUMNS = ("tier_id", "abc_class", "tier_move")
 
 
 class CrmValueRanking(models.AbstractModel):
@@ -19,92 +22,98 @@ class CrmValueRanking(models.AbstractModel):
     @api.model
     def _rank_company(self, company):
         """Re-rank every current customer of the company into tiers and ABC
-        classes, store them on the snapshots and on the partners (tracked)."""
+        classes (_rank_rows), store what changed on the snapshots and carry
+        it to the partners (tracked)."""
         self.env.flush_all()
-        company = company.with_company(company)
-        cr = self.env.cr
-        # Ranked once some business is invoiced: a customer whose purchases
-        # are all pending has no profit yet, only held costs, and is in no
-        # tier (never Lead on costs alone) until its first invoice.
-        cr.execute(
-            SQL(
-                """
-            SELECT id, partner_id, %s, previous_tier_id FROM crm_value_snapshot
-             WHERE company_id = %s AND is_current
-               AND (lifetime_invoiced_count > 0 OR lifetime_revenue <> 0)
-             ORDER BY id
-            """,
-                SQL.identifier(self._get_ranking_basis(company)),
-                company.id,
-            )
+        Snapshot = self.env["crm.value.snapshot"]
+        rows = Snapshot._read_current_rows(
+            company, (*self._get_rank_inputs(company), *RANK_COLUMNS)
         )
-        rows = cr.fetchall()
+        ranks = self._rank_rows(company, rows)
+        Snapshot._update_changed(rows, ranks)
+        self._write_partner_ranks(company, rows["partner_id"], ranks)
+
+    @api.model
+    def _get_rank_inputs(self, company):
+        """The snapshot columns _rank_rows reads."""
+        return (
+            self._get_ranking_basis(company),
+            "lifetime_invoiced_count",
+            "lifetime_revenue",
+            "previous_tier_id",
+        )
+
+    @api.model
+    def _rank_rows(self, company, rows):
+        """{"tier_id", "abc_class", "tier_move": [value per row]} of the
+        company's current customers, `rows` ({column: [value per row]} with
+        partner_id and _get_rank_inputs, in snapshot id order: ties of profit
+        go to the older row). A manager's locked tier is kept.
+
+        Ranked once some business is invoiced: a customer whose purchases are
+        all pending has no profit yet, only held costs, and is in no tier
+        (never Lead on costs alone) until its first invoice; a customer who
+        fell out of the ranking (no history left) loses its tier."""
+        company = company.with_company(company)
+        partner_ids, previous = rows["partner_id"], rows["previous_tier_id"]
+        ranked = [
+            index
+            for index, (count, revenue) in enumerate(
+                zip(
+                    rows["lifetime_invoiced_count"],
+                    rows["lifetime_revenue"],
+                    strict=True,
+                )
+            )
+            if (count or 0) > 0 or (revenue or 0) != 0
+        ]
+        ranks = {
+            "tier_id": [None] * len(partner_ids),
+            "abc_class": [None] * len(partner_ids),
+            "tier_move": ["lost" if tier else None for tier in previous],
+        }
         tiers = self.env["crm.value.tier"]._get_company_tiers(company)
-        profits = [row[2] for row in rows]
+        basis = rows[self._get_ranking_basis(company)]
+        profits = [basis[index] for index in ranked]
         won = assign_tiers(profits, [TierRule(t.rule_type, t.threshold) for t in tiers])
         classes = abc_classes(
             profits, company.value_abc_a_percent, company.value_abc_b_percent
         )
-        Partner = self.env["res.partner"].with_company(company)
-        current = self._get_partner_tiers(company, [row[1] for row in rows])
+        current = self._get_partner_tiers(
+            company, [partner_ids[index] for index in ranked]
+        )
         locked = {pid: tier for pid, (tier, _abc, lock) in current.items() if lock}
         position = {tier.id: index for index, tier in enumerate(tiers)}
-        assigned = []
-        for (snapshot_id, pid, _profit, previous), index, abc in zip(
-            rows, won, classes, strict=True
-        ):
+        for index, won_index, abc in zip(ranked, won, classes, strict=True):
+            pid = partner_ids[index]
             tier_id = (
                 locked[pid]
                 if pid in locked
-                else (tiers[index].id if index is not None else None)
+                else (tiers[won_index].id if won_index is not None else None)
             )
-            assigned.append(
-                (
-                    snapshot_id,
-                    pid,
-                    tier_id,
-                    abc,
-                    self._tier_move(position, previous, tier_id),
-                )
+            ranks["tier_id"][index] = tier_id
+            ranks["abc_class"][index] = abc
+            ranks["tier_move"][index] = self._tier_move(
+                position, previous[index], tier_id
             )
-        # Customers who fell out of the ranking (no history left) lose their tier.
-        cr.execute(
-            SQL(
-                """
-            UPDATE crm_value_snapshot SET tier_id = NULL, abc_class = NULL,
-                   tier_move = CASE WHEN previous_tier_id IS NULL THEN NULL ELSE 'lost' END
-             WHERE company_id = %s AND is_current AND id NOT IN %s
-            RETURNING partner_id
-            """,
-                company.id,
-                tuple(row[0] for row in assigned) or (0,),
+        return ranks
+
+    @api.model
+    def _write_partner_ranks(self, company, partner_ids, ranks):
+        """Carry the tiers and ABC classes of `ranks` (_rank_rows, aligned
+        with `partner_ids`) to the partners in `company`: what changed, the
+        tier moves tracked."""
+        current = self._get_partner_tiers(company, partner_ids)
+        new_values = {
+            pid: (tier_id, abc)
+            for pid, tier_id, abc in zip(
+                partner_ids, ranks["tier_id"], ranks["abc_class"], strict=True
             )
+            if pid in current
+        }
+        self._write_partner_tiers(
+            self.env["res.partner"].with_company(company), new_values, current
         )
-        dropped = [row[0] for row in cr.fetchall()]
-        if assigned:
-            ids, _pids, tier_ids, abcs, moves = zip(*assigned, strict=True)
-            rows = {
-                "id": list(ids),
-                "tier_id": list(tier_ids),
-                "abc_class": list(abcs),
-                "tier_move": list(moves),
-            }
-            cr.execute(
-                SQL(
-                    """
-                UPDATE crm_value_snapshot s
-                   SET tier_id = v.tier_id, abc_class = v.abc_class, tier_move = v.tier_move
-                  FROM %s
-                 WHERE s.id = v.id
-                """,
-                    unnest_rows(self.env["crm.value.snapshot"]._fields, rows),
-                )
-            )
-        self.env["crm.value.snapshot"].invalidate_model()
-        new_values = {pid: (tier, abc) for _sid, pid, tier, abc, _move in assigned}
-        new_values.update({pid: (None, None) for pid in dropped})
-        current.update(self._get_partner_tiers(company, dropped))
-        self._write_partner_tiers(Partner, new_values, current)
 
     @api.model
     def _get_ranking_basis(self, company):

@@ -3,10 +3,8 @@ import logging
 import numpy as np
 
 from odoo import api, models
-from odoo.tools import SQL
 
 from ..analytics import clv, rfm, value_matrix
-from ..sql_arrays import unnest_rows
 from .crm_value_engine import SCORE_COLUMNS
 
 _logger = logging.getLogger(__name__)
@@ -29,63 +27,72 @@ class CrmValueScoring(models.AbstractModel):
 
     @api.model
     def _score_company(self, company):
-        """RFM scores and segments, P(alive), expected orders, lifetime value,
-        value matrix and value vector of every current customer: one BG/NBD and
-        one Gamma-Gamma fit per company, written to the current snapshots."""
+        """Score every current customer of the company (_score_rows) and write
+        the scores that changed to the current snapshots."""
         self.env.flush_all()
-        cr, today = self.env.cr, company._get_value_today()
-        # RFM monetary, the value matrix and the economic value read the
-        # profit the pyramid ranks on; lifetime value, the profit of all time.
-        cr.execute(
-            SQL(
-                """
-            SELECT id, partner_id, first_sale_date, last_sale_date,
-                   GREATEST(lifetime_order_count, 1), lifetime_invoiced_count,
-                   %s, lifetime_net_profit
-              FROM crm_value_snapshot
-             WHERE company_id = %s AND is_current AND first_sale_date IS NOT NULL
-             ORDER BY id
-            """,
-                SQL.identifier(
-                    self.env["crm.value.ranking"]._get_ranking_basis(company)
-                ),
-                company.id,
-            )
+        Snapshot = self.env["crm.value.snapshot"]
+        rows = Snapshot._read_current_rows(
+            company, (*self._get_score_inputs(company), *SCORE_COLUMNS)
         )
-        rows = cr.fetchall()
-        # Customers left without any sale (their invoices cancelled) have no
-        # scores any more: none carried over from an earlier snapshot.
-        cr.execute(
-            SQL(
-                """
-            UPDATE crm_value_snapshot SET %s
-             WHERE company_id = %s AND is_current AND first_sale_date IS NULL
-               AND num_nonnulls(%s) > 0
-            """,
-                SQL(", ").join(
-                    SQL("%s = NULL", SQL.identifier(name)) for name in SCORE_COLUMNS
-                ),
-                company.id,
-                SQL(", ").join(SQL.identifier(name) for name in SCORE_COLUMNS),
-            )
+        Snapshot._update_changed(rows, self._score_rows(company, rows))
+
+    @api.model
+    def _get_score_inputs(self, company):
+        """The snapshot columns _score_rows reads."""
+        return (
+            "first_sale_date",
+            "last_sale_date",
+            "lifetime_order_count",
+            "lifetime_invoiced_count",
+            self.env["crm.value.ranking"]._get_ranking_basis(company),
+            "lifetime_net_profit",
+            "categories_bought",
+            "satisfaction",
         )
-        if not rows:
-            self.env["crm.value.snapshot"].invalidate_model()
-            return
-        ids, partner_ids, first, last, purchases, invoiced, profit, lifetime_profit = (
-            zip(*rows, strict=True)
+
+    @api.model
+    def _score_rows(self, company, rows):
+        """{score column: [value per row]}: RFM scores and segments, P(alive),
+        expected orders, lifetime value, value matrix and value vector of the
+        company's current customers, `rows` ({column: [value per row]} of
+        _get_score_inputs, in snapshot id order), with one BG/NBD and one
+        Gamma-Gamma fit per company. Customers left without any sale (their
+        invoices cancelled) have no scores."""
+        today = company._get_value_today()
+        sold = [
+            index
+            for index, day in enumerate(rows["first_sale_date"])
+            if day is not None
+        ]
+        scores = {name: [None] * len(rows["first_sale_date"]) for name in SCORE_COLUMNS}
+        if not sold:
+            return scores
+
+        def column(name):
+            return [rows[name][index] for index in sold]
+
+        first, last = column("first_sale_date"), column("last_sale_date")
+        purchases = np.array(
+            [max(count or 1, 1) for count in column("lifetime_order_count")],
+            dtype=float,
         )
-        purchases = np.array(purchases, dtype=float)
         # Profit counts the invoiced purchases only (matching): profit per
         # purchase is over those.
-        invoiced = np.array([count or 0 for count in invoiced], dtype=float)
-        profit = np.array(profit, dtype=float)
-        lifetime_profit = np.array(lifetime_profit, dtype=float)
+        invoiced = np.array(
+            [count or 0 for count in column("lifetime_invoiced_count")], dtype=float
+        )
+        # RFM monetary, the value matrix and the economic value read the
+        # profit the pyramid ranks on; lifetime value, the profit of all time.
+        profit = np.array(
+            column(self.env["crm.value.ranking"]._get_ranking_basis(company)),
+            dtype=float,
+        )
+        lifetime_profit = np.array(column("lifetime_net_profit"), dtype=float)
         recency_days = np.array([(today - day).days for day in last], dtype=float)
-        scores = rfm.rfm_scores(np.maximum(recency_days, 0), purchases, profit)
+        rfm_scores = rfm.rfm_scores(np.maximum(recency_days, 0), purchases, profit)
         grid = self.env["crm.value.rfm.segment"]._get_grid()
         segments = [
-            grid.get((int(r), int(f))) for r, f in zip(*scores[:2], strict=True)
+            grid.get((int(r), int(f))) for r, f in zip(*rfm_scores[:2], strict=True)
         ]
         # BG/NBD convention, in days: repeat purchases, age at last, age now.
         frequency = purchases - 1
@@ -108,20 +115,19 @@ class CrmValueScoring(models.AbstractModel):
         lifetime = historical + future
         quadrants = value_matrix.quadrants(profit, future, company.value_matrix_split)
         economic = value_matrix.percentile_scale(profit)
-        engine = self.env["crm.value.engine"]
-        breadth = engine._get_categories_bought_by_partner(company, partner_ids)
         functional = value_matrix.percentile_scale(
-            [breadth.get(p, 0) for p in partner_ids]
+            [count or 0 for count in column("categories_bought")]
         )
-        satisfaction = engine._get_satisfaction_by_partner(company, partner_ids)
-        psychological = np.array([satisfaction.get(p, 0.5) for p in partner_ids])
+        psychological = np.array(
+            [0.5 if value is None else value for value in column("satisfaction")],
+            dtype=float,
+        )
         score = value_matrix.value_score(economic, functional, psychological)
         deciles = value_matrix.deciles(lifetime)
-        rows = {
-            "id": list(ids),
-            "rfm_recency": [int(x) for x in scores[0]],
-            "rfm_frequency": [int(x) for x in scores[1]],
-            "rfm_monetary": [int(x) for x in scores[2]],
+        computed = {
+            "rfm_recency": [int(x) for x in rfm_scores[0]],
+            "rfm_frequency": [int(x) for x in rfm_scores[1]],
+            "rfm_monetary": [int(x) for x in rfm_scores[2]],
             "rfm_segment_id": segments,
             "p_alive": [None if x is None else float(x) for x in p_alive],
             "expected_orders": [float(x) for x in expected],
@@ -135,18 +141,10 @@ class CrmValueScoring(models.AbstractModel):
             "value_psychological": [float(x) for x in psychological],
             "value_score": [float(x) for x in score],
         }
-        names = list(SCORE_COLUMNS)
-        cr.execute(
-            SQL(
-                "UPDATE crm_value_snapshot s SET %s FROM %s WHERE s.id = v.id",
-                SQL(", ").join(
-                    SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
-                    for name in names
-                ),
-                unnest_rows(self.env["crm.value.snapshot"]._fields, rows),
-            )
-        )
-        self.env["crm.value.snapshot"].invalidate_model()
+        for name, values in computed.items():
+            for index, value in zip(sold, values, strict=True):
+                scores[name][index] = value
+        return scores
 
     @api.model
     def _predict(self, company, frequency, recency, age, average, invoiced):

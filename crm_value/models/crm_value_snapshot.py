@@ -167,10 +167,35 @@ class CrmValueSnapshot(models.Model):
         of `figures` ({partner id: {figure name: value}}).
 
         A new row carries over the tier and the `carried` columns (ABC class,
-        scores) of the row it replaces until the run's scoring and ranking
-        rewrite them: a customer stored by a run that stops before scoring is
-        never left without its P(alive), RFM, value matrix or score."""
-        cr, today, partner_ids = self.env.cr, company._get_value_today(), list(figures)
+        scores) of the row it replaces until scoring and ranking rewrite them:
+        a customer whose figures are stored alone is never left without its
+        P(alive), RFM, value matrix or score."""
+        self._write_current(
+            company,
+            figures,
+            columns,
+            {
+                "tier_id": "tier_id",
+                "previous_tier_id": "tier_id",
+                **{name: name for name in carried},
+            },
+        )
+
+    @api.model
+    def _store_rows(self, company, rows, columns):
+        """Today's complete snapshot row per customer (updated if one exists
+        today), the one current row of the customer in the company: the
+        `columns` of `rows` ({partner id: {column: value}}), figures, scores,
+        tier and previous tier alike, in one write."""
+        self._write_current(company, rows, columns, {})
+
+    @api.model
+    def _write_current(self, company, rows, columns, carried):
+        """Make today's row of each customer of `rows` current with its
+        `columns`; a new row takes the `carried` columns ({column: column of
+        the row it replaces}) from the row it replaces, today's row keeps
+        them."""
+        cr, today, partner_ids = self.env.cr, company._get_value_today(), list(rows)
         cr.execute(
             SQL(
                 """
@@ -185,12 +210,11 @@ class CrmValueSnapshot(models.Model):
             )
         )
         previous = dict(cr.fetchall())
-        rows = {
-            "partner_id": partner_ids,
-            "previous_id": [previous.get(pid) for pid in partner_ids],
-        }
-        rows.update(
-            (name, [figures[pid][name] for pid in partner_ids]) for name in columns
+        values = {"partner_id": partner_ids}
+        if carried:
+            values["previous_id"] = [previous.get(pid) for pid in partner_ids]
+        values.update(
+            (name, [rows[pid][name] for pid in partner_ids]) for name in columns
         )
         updates = SQL(", ").join(
             SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
@@ -201,54 +225,88 @@ class CrmValueSnapshot(models.Model):
             SQL(
                 """
             INSERT INTO crm_value_snapshot (partner_id, company_id, date, is_current,
-                   user_id, country_id, tier_id, previous_tier_id, create_uid,
-                   write_uid, create_date, write_date, %(columns)s, %(carried)s)
+                   user_id, country_id, create_uid, write_uid, create_date,
+                   write_date, %(columns)s)
             SELECT v.partner_id, %(company)s, %(today)s, TRUE, p.user_id, p.country_id,
-                   prev.tier_id, prev.tier_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
-                   now() at time zone 'UTC', %(values)s, %(carried_values)s
+                   %(uid)s, %(uid)s, now() at time zone 'UTC',
+                   now() at time zone 'UTC', %(values)s
               FROM %(rows)s
               JOIN res_partner p ON p.id = v.partner_id
-              LEFT JOIN crm_value_snapshot prev ON prev.id = v.previous_id
+              %(previous)s
              -- ids in customer order whatever the join: the ranking breaks
              -- ties of profit by snapshot id
              ORDER BY v.partner_id
             ON CONFLICT (partner_id, company_id, date) DO UPDATE
                SET is_current = TRUE, %(updates)s
             """,
-                columns=SQL(", ").join(SQL.identifier(n) for n in columns),
-                carried=SQL(", ").join(SQL.identifier(n) for n in carried),
+                columns=SQL(", ").join(SQL.identifier(n) for n in (*columns, *carried)),
                 company=company.id,
                 today=today,
                 uid=self.env.uid,
-                values=SQL(", ").join(SQL("v.%s", SQL.identifier(n)) for n in columns),
-                carried_values=SQL(", ").join(
-                    SQL("prev.%s", SQL.identifier(n)) for n in carried
+                values=SQL(", ").join(
+                    [SQL("v.%s", SQL.identifier(n)) for n in columns]
+                    + [SQL("prev.%s", SQL.identifier(n)) for n in carried.values()]
                 ),
-                rows=unnest_rows(snapshot_fields, rows),
+                rows=unnest_rows(snapshot_fields, values),
+                previous=SQL(
+                    "LEFT JOIN crm_value_snapshot prev ON prev.id = v.previous_id"
+                )
+                if carried
+                else SQL(),
                 updates=updates,
             )
         )
         self.invalidate_model()
 
     @api.model
-    def _read_current(self, company, partner_ids, column):
-        """{partner id: value} of one figure of these customers' current
-        snapshots in `company`, where it has a value: one query."""
-        self.flush_model([column, "partner_id", "company_id", "is_current"])
+    def _read_current_rows(self, company, columns):
+        """The company's current rows as {column: [value per row]}, in
+        snapshot id order (the order ties are broken in): id, partner_id and
+        `columns`, in one query."""
+        names = ["id", "partner_id", *dict.fromkeys(columns)]
+        self.flush_model([*names, "company_id", "is_current"])
         self.env.cr.execute(
             SQL(
                 """
-            SELECT partner_id, %s FROM crm_value_snapshot
-             WHERE company_id = %s AND is_current AND partner_id = ANY(%s::int[])
-               AND %s IS NOT NULL
+            SELECT %s FROM crm_value_snapshot
+             WHERE company_id = %s AND is_current
+             ORDER BY id
             """,
-                SQL.identifier(column),
+                SQL(", ").join(SQL.identifier(name) for name in names),
                 company.id,
-                array_literal(partner_ids),
-                SQL.identifier(column),
             )
         )
-        return dict(self.env.cr.fetchall())
+        values = list(zip(*self.env.cr.fetchall(), strict=True)) or [()] * len(names)
+        return {name: list(column) for name, column in zip(names, values, strict=True)}
+
+    @api.model
+    def _update_changed(self, rows, new_values, indexes=None):
+        """Write `new_values` ({column: [value per row]}) to the rows of `rows`
+        (as _read_current_rows reads them, with those columns) whose values
+        differ, in one UPDATE; only the rows at `indexes` (all if None)."""
+        columns = list(new_values)
+        changed = [
+            index
+            for index in (range(len(rows["id"])) if indexes is None else indexes)
+            if any(rows[name][index] != new_values[name][index] for name in columns)
+        ]
+        if not changed:
+            return
+        values = {"id": [rows["id"][index] for index in changed]}
+        values.update(
+            (name, [new_values[name][index] for index in changed]) for name in columns
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_value_snapshot s SET %s FROM %s WHERE s.id = v.id",
+                SQL(", ").join(
+                    SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
+                    for name in columns
+                ),
+                unnest_rows(self._fields, values),
+            )
+        )
+        self.invalidate_model()
 
     def _compute_clv_decile_label(self):
         for snapshot in self:
