@@ -2,7 +2,7 @@
     "name": "Customer Value",
     "summary": "Per-customer profit from the books and stock valuation, "
     "the customer pyramid, RFM and lifetime value",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "Customer Value CRM",
     "license": "LGPL-3",
@@ -29,7 +29,7 @@
     "assets": {
         "web.assets_backend": ["crm_value/static/src/**/*"],
     },
-    "demo": ["demo/crm_value_demo.xml"],
+    "demo": ["demo/crm_value_demo.xml", "demo/crm_value_tier_terms_demo.xml"],
     "application": True,
     "installable": True,
 }
