@@ -29,7 +29,7 @@
     "assets": {
         "web.assets_backend": ["crm_value/static/src/**/*"],
     },
-    "demo": ["demo/crm_value_demo.xml"],
+    "demo": ["demo/crm_value_demo.xml", "demo/crm_value_tier_terms_demo.xml"],
     "application": True,
     "installable": True,
 }

@@ -150,8 +150,16 @@ def run_demo_flows(env):
     env["crm.value.tier"]._apply_relationship_proposals(company)
 
 
+def apply_tier_terms(env):
+    """The customers get their tier's terms now the company applies them
+    (the history before was sold at list prices)."""
+    engine = env["crm.value.engine"]
+    customers = env["res.partner"].browse(engine._get_all_customers(env.company))
+    customers._apply_value_tier_terms()
+
+
 # The demo flows the demo data runs, by the name it calls them.
-DEMO_FLOWS = {"run_demo_flows": run_demo_flows}
+DEMO_FLOWS = {"run_demo_flows": run_demo_flows, "apply_tier_terms": apply_tier_terms}
 
 
 # ----------------------------------------------------------------------

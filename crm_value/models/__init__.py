@@ -6,6 +6,7 @@ from . import crm_value_company_keyed_mixin
 from . import crm_value_current_snapshot_mixin
 from . import crm_value_bulk_tracking_mixin
 from . import crm_value_engine_fields_mixin
+from . import crm_value_tier_terms_mixin
 from . import crm_value_tier
 from . import crm_value_rfm_segment
 from . import crm_value_snapshot

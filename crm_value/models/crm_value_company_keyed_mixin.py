@@ -4,6 +4,8 @@ from odoo import models
 from odoo.tools import SQL, Query
 from odoo.tools.sql import make_identifier, make_index_name
 
+from ..sql_arrays import array_literal
+
 
 class CrmValueCompanyKeyedMixin(models.AbstractModel):
     """Company-dependent many2ones that lists filter and group by (a tier, a
@@ -50,6 +52,31 @@ class CrmValueCompanyKeyedMixin(models.AbstractModel):
                 )
             )
         return result
+
+    def _read_company_keys(self, fnames):
+        """{record id: {field: value}} of company-dependent fields `fnames` of
+        these records in the current company, as stored in its key (an id, a
+        boolean; None when unset, a default for all companies not applied),
+        in one query: reading them through the ORM loads every other field of
+        the records too."""
+        if not self:
+            return {}
+        self.flush_recordset(fnames)
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM %s WHERE id = ANY(%s::int4[])",
+                SQL(", ").join(
+                    SQL("%s->%s", SQL.identifier(fname), str(self.env.company.id))
+                    for fname in fnames
+                ),
+                SQL.identifier(self._table),
+                array_literal(self.ids),
+            )
+        )
+        return {
+            row[0]: dict(zip(fnames, row[1:], strict=True))
+            for row in self.env.cr.fetchall()
+        }
 
     def _is_company_key_many2one(self, fname):
         # A default value for all companies (ir.default) is read from outside

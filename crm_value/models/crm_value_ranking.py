@@ -13,8 +13,9 @@ RANK_COLUMNS = ("tier_id", "abc_class", "tier_move")
 class CrmValueRanking(models.AbstractModel):
     """Ranks a company's current customers into the pyramid's tiers and ABC
     classes on the profit of their current snapshots (written by the engine),
-    and carries the result to the partners: tracked tier moves, ABC classes,
-    tier pricelists. Run after the company's scoring, on the same snapshots."""
+    and carries the result to the partners: tracked tier moves (and the
+    tiers' terms, through the partners' write), ABC classes. Run after the
+    company's scoring, on the same snapshots."""
 
     _name = "crm.value.ranking"
     _description = "Customer Value Ranking"
@@ -174,10 +175,10 @@ class CrmValueRanking(models.AbstractModel):
             if (old_abc or None) != abc:
                 by_abc[abc or False].append(pid)
         for tier_id, ids in by_tier.items():
-            # One note per customer in the chatter, logged in bulk.
+            # One note per customer in the chatter, logged in bulk; the
+            # partners' write gives them their new tier's terms
+            # (res.partner._apply_value_tier_terms).
             Partner.browse(ids)._write_logging_tracking({"value_tier_id": tier_id})
-        if Partner.env.company.value_apply_tier_pricelist:
-            self._apply_tier_pricelists(Partner, by_tier)
         self._write_abc_classes(Partner, by_abc)
 
     @api.model
@@ -211,18 +212,3 @@ class CrmValueRanking(models.AbstractModel):
             )
         )
         Partner.invalidate_model(["value_abc_class"])
-
-    @api.model
-    def _apply_tier_pricelists(self, Partner, partner_ids_by_tier):
-        """Give customers who changed tier their new tier's pricelist, unless a
-        manager pinned the customer's pricelist."""
-        Tier = self.env["crm.value.tier"]
-        for tier_id, ids in partner_ids_by_tier.items():
-            pricelist = Tier.browse(tier_id).pricelist_id
-            partners = (
-                Partner.browse(ids)
-                .sudo()
-                .filtered(lambda p: not p.value_pricelist_pinned)
-            )
-            if pricelist and partners:
-                partners.write({"property_product_pricelist": pricelist.id})

@@ -91,7 +91,18 @@ class CrmValueTier(models.Model):
         "the shared tiers (when several do, their numbers differ: a shared tier "
         "is then set by hand, or a company makes its own tier set).",
     )
-    pricelist_id = fields.Many2one("product.pricelist", check_company=True)
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        check_company=True,
+        help="Given to the tier's customers when the company applies tier terms "
+        "(Settings), unless a manager pinned the customer's pricelist.",
+    )
+    payment_term_id = fields.Many2one(
+        "account.payment.term",
+        check_company=True,
+        help="Given to the tier's customers when the company applies tier terms "
+        "(Settings), unless a manager pinned the customer's payment terms.",
+    )
     company_id = fields.Many2one(
         "res.company", help="Leave empty to use the tier in every company."
     )

@@ -65,10 +65,11 @@ class ResCompany(models.Model):
         required=True,
         help="Where current value and growth potential divide into high and low.",
     )
-    value_apply_tier_pricelist = fields.Boolean(
-        string="Apply Tier Pricelists",
-        help="When a customer changes tier, give them the tier's pricelist, "
-        "unless a manager pinned the customer's pricelist.",
+    value_apply_tier_terms = fields.Boolean(
+        string="Apply Tier Terms",
+        help="When a customer changes tier, give them the tier's pricelist and "
+        "payment terms, unless a manager pinned them on the customer; their "
+        "draft quotations follow.",
     )
     value_relationship_few_max = fields.Integer(
         string="Few Customers: at Most",

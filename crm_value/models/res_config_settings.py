@@ -32,8 +32,8 @@ class ResConfigSettings(models.TransientModel):
     value_matrix_split = fields.Selection(
         related="company_id.value_matrix_split", readonly=False
     )
-    value_apply_tier_pricelist = fields.Boolean(
-        related="company_id.value_apply_tier_pricelist", readonly=False
+    value_apply_tier_terms = fields.Boolean(
+        related="company_id.value_apply_tier_terms", readonly=False
     )
     value_relationship_few_max = fields.Integer(
         related="company_id.value_relationship_few_max", readonly=False

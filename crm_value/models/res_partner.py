@@ -6,6 +6,7 @@ from ..groups import INTERNAL, MANAGER
 from ..groups import USER as VALUE_USER
 from ..tools.field_search import search_with
 from .crm_value_snapshot import QUADRANTS, TIER_MOVES
+from .crm_value_tier_terms_mixin import PINNED_BY, TERMS
 
 # Written by the scoring and ranking, shown on the partner as value_<column>
 # (value_score as is) from the current snapshot. The figures of the sources
@@ -44,6 +45,7 @@ class ResPartner(models.Model):
         "crm.value.company.keyed.mixin",
         "crm.value.current.snapshot.mixin",
         "crm.value.bulk.tracking.mixin",
+        "crm.value.tier.terms.mixin",
         "res.partner",
     ]
 
@@ -200,7 +202,23 @@ class ResPartner(models.Model):
         company_dependent=True,
         copy=False,
         groups=MANAGER,
-        help="Keep this customer's pricelist when their tier changes.",
+        help="Keep this customer's pricelist when their tier changes (set when "
+        "a manager changes it by hand).",
+    )
+    value_payment_term_pinned = fields.Boolean(
+        string="Pin Payment Terms",
+        company_dependent=True,
+        copy=False,
+        groups=MANAGER,
+        help="Keep this customer's payment terms when their tier changes (set "
+        "when a manager changes them by hand).",
+    )
+    value_terms_readonly = fields.Boolean(
+        string="Terms Set by the Tier",
+        compute="_compute_value_terms_readonly",
+        help="The company applies tier terms: the pricelist and payment terms "
+        "follow the customer's tier, and only Customer Value managers change "
+        "them by hand.",
     )
 
     value_clv_historical = fields.Monetary(
@@ -228,6 +246,13 @@ class ResPartner(models.Model):
         search=search_with("_search_on_current_snapshot", "clv"),
         help="Historical plus future lifetime value.",
     )
+
+    @api.depends_context("company", "uid")
+    def _compute_value_terms_readonly(self):
+        self.value_terms_readonly = (
+            self.env.company.value_apply_tier_terms
+            and not self._may_write_engine_fields()
+        )
 
     @api.depends_context("company")
     def _compute_value_currency_id(self):
@@ -389,12 +414,24 @@ class ResPartner(models.Model):
             "value_tier_locked",
             "value_abc_class",
             "value_pricelist_pinned",
+            "value_payment_term_pinned",
+            # Where the tier decides them (Settings).
+            *(PINNED_BY if self.env.company.value_apply_tier_terms else ()),
         }
 
     def write(self, vals):
+        if not self.env.su and self._may_write_engine_fields():
+            # A manager's terms set by hand stay when the tier changes.
+            vals = {
+                **{PINNED_BY[fname]: True for fname in vals.keys() & PINNED_BY},
+                **vals,
+            }
         result = super().write(vals)
         if "value_tier_id" in vals:
             self._recompute_quotation_tiers()
+        unpinned = any(vals.get(pin) is False for pin, _order in TERMS.values())
+        if "value_tier_id" in vals or unpinned:
+            self._apply_value_tier_terms()
         return result
 
     def _recompute_quotation_tiers(self):

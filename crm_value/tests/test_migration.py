@@ -80,3 +80,28 @@ class TestMigration(BaseCommon):
         customers = self.env["crm.value.engine"]._get_all_customers(self.company)
         self.assertIn(self.customer.id, queued)
         self.assertEqual(queued, set(customers))
+
+
+@tagged("post_install", "-at_install")
+class TestMigrationTierTerms(BaseCommon):
+    """The update to 18.0.1.2.0 keeps a company's tier pricelist setting as
+    its tier terms setting (the column renamed inside the test's transaction,
+    as 18.0.1.1.0 had it)."""
+
+    def test_update_keeps_the_tier_pricelist_setting_as_tier_terms(self):
+        company = self.env.company
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            "ALTER TABLE res_company "
+            "RENAME COLUMN value_apply_tier_terms TO value_apply_tier_pricelist"
+        )
+        cr.execute(
+            "UPDATE res_company SET value_apply_tier_pricelist = (id = %s)",
+            [company.id],
+        )
+        migration = load_migration("crm_value", "18.0.1.2.0", "pre-migrate.py")
+        migration.migrate(cr, "18.0.1.1.0")
+        cr.execute("SELECT id FROM res_company WHERE value_apply_tier_terms")
+        self.assertEqual(cr.fetchall(), [(company.id,)])
+        self.env.invalidate_all()

@@ -176,7 +176,7 @@ class TestCustomerScores(CrmValueCommon):
         self.assertEqual(snapshot.rfm_recency, 1)  # alone: the first quintile
 
     def test_tier_pricelist_applied_unless_pinned(self):
-        self.company.value_apply_tier_pricelist = True
+        self.company.value_apply_tier_terms = True
         vip = self.env["product.pricelist"].create({"name": "Platinum prices"})
         self.env.ref("crm_value.tier_platinum").pricelist_id = vip
         top, pinned = self._customer("Top Buyer"), self._customer("Pinned Buyer")
