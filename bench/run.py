@@ -203,6 +203,8 @@ def measure_floor(database):
             "company": company.id,
             "date_from": today - relativedelta(months=company.value_window_months),
             "handling": company.value_handling_cost,
+            # the day the engine ages the receivable on
+            "today": company._get_value_today(),
         }
         cr = env.cr
         cr.execute(floor.KEEP_ENGINE, params)
