@@ -51,8 +51,10 @@ ENGINE_STEPS = {
             "complaint.cost",
             "categories",
             "satisfaction",
+            "credit.risk",
         )
     },
+    "crm.value.risk": ("_on_risk_refreshed",),
     "crm.value.snapshot": ("_store_figures",),
     "crm.value.scoring": ("_score_company", "_predict"),
     "crm.value.ranking": ("_rank_company", "_write_partner_tiers"),

@@ -157,13 +157,17 @@ class CrmValueRisk(models.AbstractModel):
             **{activity_type.delay_unit: activity_type.delay_count}
         )
         model_id = self.env["ir.model"]._get_id("res.partner")
-        Activity.create(
+        # One activity each in their own list, no e-mail each: a first night
+        # may turn many customers high at once.
+        Activity.with_context(mail_activity_quick_update=True).create(
             [
                 {
                     "res_model_id": model_id,
                     "res_id": partner.id,
                     "activity_type_id": activity_type.id,
-                    "summary": activity_type.summary,
+                    "summary": activity_type.with_context(
+                        lang=responsible[partner.id].lang
+                    ).summary,
                     "user_id": responsible[partner.id].id,
                     "date_deadline": deadline,
                 }
