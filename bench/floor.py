@@ -1,5 +1,6 @@
-"""The floor: per-customer revenue, cost of goods, cost to serve, net profit
-and the costs held until invoiced by one hand-written aggregate, written
+"""The floor: per-customer revenue, cost of goods, cost to serve, net profit,
+the costs held until invoiced and the expected bad debt by one hand-written
+aggregate, written
 back by one bulk UPDATE.
 
 It reads what the engine reads, with none of its generality (batches, merge
@@ -15,6 +16,7 @@ FIGURES = (
     "net_profit",
     "lifetime_net_profit",
     "pending_cost",
+    "expected_bad_debt",
 )
 
 FLOOR_UPDATE = """
@@ -121,6 +123,26 @@ WITH invoiced AS (
                                         THEN msg.res_id ELSE so.partner_id END
      WHERE msg.model IN ('res.partner', 'sale.order') AND t.value_cost <> 0
      GROUP BY 1
+), aged AS (
+    -- open receivable times the loss rate of its age bucket
+    SELECT p.commercial_partner_id AS pid,
+           SUM(l.amount_residual * CASE
+               WHEN l.date_maturity >= %(today)s THEN co.value_risk_loss_not_due
+               WHEN %(today)s - l.date_maturity <= co.value_risk_bucket_1_days
+                    THEN co.value_risk_loss_1
+               WHEN %(today)s - l.date_maturity <= co.value_risk_bucket_2_days
+                    THEN co.value_risk_loss_2
+               WHEN %(today)s - l.date_maturity <= co.value_risk_bucket_3_days
+                    THEN co.value_risk_loss_3
+               ELSE co.value_risk_loss_4 END) / 100 AS bad_debt
+      FROM account_move_line l
+      JOIN account_account a ON a.id = l.account_id
+      JOIN res_partner p ON p.id = l.partner_id
+      JOIN res_company co ON co.id = l.company_id
+     WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
+       AND a.account_type = 'asset_receivable' AND NOT l.reconciled
+       AND l.amount_residual > 0
+     GROUP BY 1
 ), floor AS (
     SELECT s.id,
            COALESCE(i.revenue, 0) AS revenue,
@@ -130,12 +152,14 @@ WITH invoiced AS (
            COALESCE(o.cost, 0) + COALESCE(v.cost, 0) AS cost_to_serve,
            COALESCE(o.lifetime_cost, 0) + COALESCE(v.lifetime_cost, 0)
                AS lifetime_cost_to_serve,
-           COALESCE(d.held, 0) + COALESCE(o.held, 0) AS pending_cost
+           COALESCE(d.held, 0) + COALESCE(o.held, 0) AS pending_cost,
+           COALESCE(ag.bad_debt, 0) AS expected_bad_debt
       FROM crm_value_snapshot s
       LEFT JOIN invoiced i ON i.pid = s.partner_id
       LEFT JOIN delivered d ON d.pid = s.partner_id
       LEFT JOIN ordered o ON o.pid = s.partner_id
       LEFT JOIN served v ON v.pid = s.partner_id
+      LEFT JOIN aged ag ON ag.pid = s.partner_id
      WHERE s.company_id = %(company)s AND s.is_current
 )
 UPDATE crm_value_snapshot s
@@ -143,6 +167,7 @@ UPDATE crm_value_snapshot s
        cogs = f.cogs, lifetime_cogs = f.lifetime_cogs,
        cost_to_serve = f.cost_to_serve, pending_cost = f.pending_cost,
        lifetime_cost_to_serve = f.lifetime_cost_to_serve,
+       expected_bad_debt = f.expected_bad_debt,
        net_profit = f.revenue - f.cogs - f.cost_to_serve,
        lifetime_net_profit = f.lifetime_revenue - f.lifetime_cogs
                              - f.lifetime_cost_to_serve

@@ -52,8 +52,10 @@ ENGINE_STEPS = {
             "complaint.cost",
             "categories",
             "satisfaction",
+            "credit.risk",
         )
     },
+    "crm.value.risk": ("_on_risk_refreshed",),
     "crm.value.snapshot": ("_store_figures", "_store_rows", "_update_changed"),
     "crm.value.scoring": ("_score_company", "_score_rows", "_predict"),
     "crm.value.ranking": (
@@ -209,6 +211,8 @@ def measure_floor(database):
             "company": company.id,
             "date_from": today - relativedelta(months=company.value_window_months),
             "handling": company.value_handling_cost,
+            # the day the engine ages the receivable on
+            "today": company._get_value_today(),
         }
         cr = env.cr
         cr.execute(floor.KEEP_ENGINE, params)

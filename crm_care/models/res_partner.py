@@ -366,3 +366,11 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", customer.id)]
         action["context"] = {"default_partner_id": customer.id}
         return action
+
+    def _get_value_risk_responsible(self):
+        """A customer turning high risk is told to their dedicated
+        representative first."""
+        responsible = super()._get_value_risk_responsible()
+        for partner in self.filtered("care_user_id"):
+            responsible[partner.id] = partner.care_user_id
+        return responsible

@@ -74,9 +74,10 @@ DEMO_ORDERS = {
         (60, (("rice", 10, 0),), 75),
         (15, (("training", 1, 0),), None),
     ],
-    # Soon buys only at half price, returns part of it, does not pay.
+    # Soon buys only at half price, returns part of it, does not pay: high
+    # credit risk.
     "demo_customer_bargain": [
-        (160, (("oolong", 5, 10),), 30),
+        (160, (("oolong", 5, 10),), None),
         (110, (("oolong", 20, 50),), None),
         (80, (("oolong", 20, 50),), None),
     ],
@@ -145,9 +146,12 @@ def run_demo_flows(env):
         for day in month_ends(today, HISTORY_MONTHS)
     ]
     replay(env, events)
-    recompute(env, company, env["crm.value.engine"]._get_all_customers(company))
-    # As after a night's ranking: the tiers' relationship levels by the numbers.
+    all_customers = env["crm.value.engine"]._get_all_customers(company)
+    recompute(env, company, all_customers)
+    # What the night does after it: the tiers' relationship levels by the
+    # numbers, and the late payer's salesperson asked to look into it.
     env["crm.value.tier"]._apply_relationship_proposals(company)
+    env["crm.value.risk"]._on_risk_refreshed(company, all_customers)
 
 
 def apply_tier_terms(env):

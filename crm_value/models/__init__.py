@@ -19,6 +19,9 @@ from . import crm_value_figure_cost_to_serve
 from . import crm_value_figure_categories
 from . import crm_value_figure_satisfaction
 from . import crm_value_figure_profit
+from . import crm_value_figure_credit_risk
+from . import crm_value_credit_limit
+from . import crm_value_risk
 from . import crm_value_queue_mixin
 from . import crm_value_queue
 from . import crm_value_engine

@@ -79,8 +79,10 @@ class CrmValueEngine(models.AbstractModel):
         """Hook of the nightly run, called once these customers' figures,
         scores and tiers in `company` are all stored: what depends on them
         (a lifecycle evaluation) is queued here, never on half-computed rows.
-        Here: the tiers' relationship levels follow their new numbers."""
+        Here: the tiers' relationship levels follow their new numbers, and
+        credit limits, high-risk activities and terms follow the grades."""
         self.env["crm.value.tier"]._apply_relationship_proposals(company)
+        self.env["crm.value.risk"]._on_risk_refreshed(company, partner_ids)
 
     @api.model
     def _recompute_queued(self, company, partner_ids, last_id, batch_size):
@@ -291,7 +293,8 @@ class CrmValueEngine(models.AbstractModel):
             for pid, values in source._get_figures(scope).items():
                 merge_values(figures[pid], values, merges)
         for source in sources:
-            source._derive_figures(figures)
+            # In the figures' company: derived figures may read its settings.
+            source.with_company(company)._derive_figures(figures)
         return figures
 
     @api.model

@@ -119,9 +119,12 @@ class CrmValueRanking(models.AbstractModel):
     @api.model
     def _get_ranking_basis(self, company):
         """The snapshot column of the profit customers are ranked and scored
-        on: over the analysis window or the whole history (Settings)."""
+        on: over the analysis window, the same less the expected bad debt, or
+        over the whole history (Settings)."""
         if company.value_ranking_basis == "window":
             return "net_profit"
+        if company.value_ranking_basis == "risk_adjusted":
+            return "risk_adjusted_profit"
         return "lifetime_net_profit"
 
     @api.model

@@ -65,6 +65,11 @@ class CrmValueStanding(models.AbstractModel):
         _ = self.env._
         if company.value_ranking_basis == "window":
             return _("the last %(months)s months", months=company.value_window_months)
+        if company.value_ranking_basis == "risk_adjusted":
+            return _(
+                "the last %(months)s months, less expected bad debt",
+                months=company.value_window_months,
+            )
         return _("the whole history")
 
     @api.model

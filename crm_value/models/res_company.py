@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..analytics.credit_risk import RiskPolicy, policy_errors
 from ..analytics.relationship import Thresholds, check_thresholds
 
 
@@ -32,6 +33,10 @@ class ResCompany(models.Model):
         [
             ("window", "Net profit over the analysis window"),
             ("lifetime", "Net profit over the whole history"),
+            (
+                "risk_adjusted",
+                "Net profit over the analysis window less expected bad debt",
+            ),
         ],
         string="Rank Customers On",
         default="window",
@@ -98,6 +103,134 @@ class ResCompany(models.Model):
         readonly=True,
         help="Day of the last nightly recompute of every customer.",
     )
+    # Credit and default risk (crm.value.figure.credit.risk)
+    value_risk_bucket_1_days = fields.Integer(
+        string="First Overdue Bucket up to (days)",
+        default=30,
+        help="Open receivable overdue up to this many days is in the first bucket.",
+    )
+    value_risk_bucket_2_days = fields.Integer(
+        string="Second Overdue Bucket up to (days)", default=90
+    )
+    value_risk_bucket_3_days = fields.Integer(
+        string="Third Overdue Bucket up to (days)",
+        default=180,
+        help="Beyond it, the last bucket.",
+    )
+    value_risk_loss_not_due = fields.Float(
+        string="Loss Rate, Not Due (%)",
+        default=1.0,
+        help="Share of the open receivable not yet due expected never to be paid.",
+    )
+    value_risk_loss_1 = fields.Float(string="Loss Rate, First Bucket (%)", default=5.0)
+    value_risk_loss_2 = fields.Float(
+        string="Loss Rate, Second Bucket (%)", default=20.0
+    )
+    value_risk_loss_3 = fields.Float(string="Loss Rate, Third Bucket (%)", default=50.0)
+    value_risk_loss_4 = fields.Float(string="Loss Rate, Last Bucket (%)", default=80.0)
+    value_risk_medium_overdue_days = fields.Integer(
+        string="Medium Risk: Overdue over (days)",
+        default=30,
+        help="A customer whose oldest overdue amount is older is at least medium risk.",
+    )
+    value_risk_high_overdue_days = fields.Integer(
+        string="High Risk: Overdue over (days)", default=90
+    )
+    value_risk_medium_days_late = fields.Integer(
+        string="Medium Risk: Paying Late by over (days)",
+        default=15,
+        help="A customer whose average days to pay exceed their payment terms by "
+        "more is at least medium risk.",
+    )
+    value_risk_high_days_late = fields.Integer(
+        string="High Risk: Paying Late by over (days)", default=45
+    )
+    value_risk_medium_credited_percent = fields.Float(
+        string="Medium Risk: Credited Back over (%)",
+        default=10.0,
+        help="A customer with a larger share of their invoiced revenue credited "
+        "back over the analysis window is at least medium risk.",
+    )
+    value_risk_high_credited_percent = fields.Float(
+        string="High Risk: Credited Back over (%)", default=25.0
+    )
+    value_credit_limit_by_risk = fields.Boolean(
+        string="Credit Limits by Tier and Risk",
+        help="Give each customer the credit limit of their tier and risk grade "
+        "(Credit Limits by Risk) when either changes; Odoo's sales credit limit "
+        "then warns on their quotations and invoices.",
+    )
+    value_high_risk_payment_term_id = fields.Many2one(
+        "account.payment.term",
+        string="Payment Terms of High Risk Customers",
+        help="A customer turning high risk gets these payment terms (e.g. "
+        "Immediate Payment, as prepaid); empty: their terms stay.",
+    )
+
+    def _get_value_risk_policy(self):
+        """The company's credit risk settings (analytics.credit_risk.RiskPolicy)."""
+        self.ensure_one()
+        return RiskPolicy(
+            bounds=(
+                self.value_risk_bucket_1_days,
+                self.value_risk_bucket_2_days,
+                self.value_risk_bucket_3_days,
+            ),
+            loss_rates=(
+                self.value_risk_loss_not_due,
+                self.value_risk_loss_1,
+                self.value_risk_loss_2,
+                self.value_risk_loss_3,
+                self.value_risk_loss_4,
+            ),
+            overdue_days=(
+                self.value_risk_medium_overdue_days,
+                self.value_risk_high_overdue_days,
+            ),
+            days_late=(
+                self.value_risk_medium_days_late,
+                self.value_risk_high_days_late,
+            ),
+            credited_percent=(
+                self.value_risk_medium_credited_percent,
+                self.value_risk_high_credited_percent,
+            ),
+        )
+
+    @api.constrains(
+        "value_risk_bucket_1_days",
+        "value_risk_bucket_2_days",
+        "value_risk_bucket_3_days",
+        "value_risk_loss_not_due",
+        "value_risk_loss_1",
+        "value_risk_loss_2",
+        "value_risk_loss_3",
+        "value_risk_loss_4",
+        "value_risk_medium_overdue_days",
+        "value_risk_high_overdue_days",
+        "value_risk_medium_days_late",
+        "value_risk_high_days_late",
+        "value_risk_medium_credited_percent",
+        "value_risk_high_credited_percent",
+    )
+    def _check_value_risk_settings(self):
+        for company in self:
+            if policy_errors(company._get_value_risk_policy()):
+                raise ValidationError(
+                    self.env._(
+                        "Credit risk settings of %(company)s: the overdue buckets "
+                        "must end at rising days above 0, the loss rates lie "
+                        "between 0%% and 100%%, and each medium threshold must not "
+                        "exceed its high one.",
+                        company=company.name,
+                    )
+                )
+
+    def write(self, vals):
+        # Limits by risk are Odoo's credit limits: its warnings must be on.
+        if vals.get("value_credit_limit_by_risk"):
+            vals = dict(vals, account_use_credit_limit=True)
+        return super().write(vals)
 
     def _get_value_tz(self):
         """The company's time zone: its address's, else its working calendar's,

@@ -47,6 +47,55 @@ class ResConfigSettings(models.TransientModel):
     value_relationship_high_margin = fields.Float(
         related="company_id.value_relationship_high_margin", readonly=False
     )
+    # Credit and default risk
+    value_risk_bucket_1_days = fields.Integer(
+        related="company_id.value_risk_bucket_1_days", readonly=False
+    )
+    value_risk_bucket_2_days = fields.Integer(
+        related="company_id.value_risk_bucket_2_days", readonly=False
+    )
+    value_risk_bucket_3_days = fields.Integer(
+        related="company_id.value_risk_bucket_3_days", readonly=False
+    )
+    value_risk_medium_overdue_days = fields.Integer(
+        related="company_id.value_risk_medium_overdue_days", readonly=False
+    )
+    value_risk_high_overdue_days = fields.Integer(
+        related="company_id.value_risk_high_overdue_days", readonly=False
+    )
+    value_risk_medium_days_late = fields.Integer(
+        related="company_id.value_risk_medium_days_late", readonly=False
+    )
+    value_risk_high_days_late = fields.Integer(
+        related="company_id.value_risk_high_days_late", readonly=False
+    )
+    value_risk_loss_not_due = fields.Float(
+        related="company_id.value_risk_loss_not_due", readonly=False
+    )
+    value_risk_loss_1 = fields.Float(
+        related="company_id.value_risk_loss_1", readonly=False
+    )
+    value_risk_loss_2 = fields.Float(
+        related="company_id.value_risk_loss_2", readonly=False
+    )
+    value_risk_loss_3 = fields.Float(
+        related="company_id.value_risk_loss_3", readonly=False
+    )
+    value_risk_loss_4 = fields.Float(
+        related="company_id.value_risk_loss_4", readonly=False
+    )
+    value_risk_medium_credited_percent = fields.Float(
+        related="company_id.value_risk_medium_credited_percent", readonly=False
+    )
+    value_risk_high_credited_percent = fields.Float(
+        related="company_id.value_risk_high_credited_percent", readonly=False
+    )
+    value_credit_limit_by_risk = fields.Boolean(
+        related="company_id.value_credit_limit_by_risk", readonly=False
+    )
+    value_high_risk_payment_term_id = fields.Many2one(
+        related="company_id.value_high_risk_payment_term_id", readonly=False
+    )
 
     def action_value_recompute_now(self):
         """Recompute the value of every customer of the company now, and what

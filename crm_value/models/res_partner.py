@@ -460,6 +460,11 @@ class ResPartner(models.Model):
             return super()._fields_sync(values)
         return None
 
+    def _get_value_risk_responsible(self):
+        """{partner id: user} told when the customer turns high credit risk (a
+        hook: customer care gives it to the dedicated representative)."""
+        return {partner.id: partner.user_id for partner in self if partner.user_id}
+
     def action_recompute_value(self):
         """Recompute the value and tier of the selected customers now."""
         if not self.env.user.has_group(MANAGER):

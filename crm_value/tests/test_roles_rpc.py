@@ -25,6 +25,7 @@ PARTNER_CLASSIFICATION = (
     "value_quadrant",
     "value_score",
     "value_net_profit",
+    "value_risk_grade",
 )
 ORDER_CLASSIFICATION = ("value_tier_id", "value_tier_color")
 

@@ -38,6 +38,7 @@ bgnbd = importlib.import_module(f"{PACKAGE}.bgnbd")
 gamma_gamma = importlib.import_module(f"{PACKAGE}.gamma_gamma")
 clv = importlib.import_module(f"{PACKAGE}.clv")
 value_matrix = importlib.import_module(f"{PACKAGE}.value_matrix")
+credit_risk = importlib.import_module(f"{PACKAGE}.credit_risk")
 
 
 def cdnow_file(name):
