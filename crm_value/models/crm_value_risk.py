@@ -36,6 +36,16 @@ class CrmValueRisk(models.AbstractModel):
             company, [pid for pid in high if rows[pid][3] != "high"]
         )
         self._apply_high_risk_payment_term(company, high)
+        # No longer high: their tier's terms again (where the company applies
+        # tier terms; res.partner._get_value_tier_terms gives high risk
+        # customers the high-risk terms).
+        recovered = [
+            pid for pid, row in rows.items() if row[3] == "high" and row[1] != "high"
+        ]
+        if recovered and company.value_high_risk_payment_term_id:
+            self.env["res.partner"].sudo().with_company(company).browse(
+                recovered
+            )._apply_value_tier_terms()
 
     @api.model
     def _get_risk_changes(self, company, partner_ids):
@@ -179,16 +189,16 @@ class CrmValueRisk(models.AbstractModel):
     @api.model
     def _apply_high_risk_payment_term(self, company, partner_ids):
         """While a customer is high risk, the company's high risk payment terms
-        (e.g. immediate payment) are theirs, whatever their tier's."""
+        (e.g. immediate payment) are theirs, whatever their tier's, unless a
+        manager pinned the customer's payment terms."""
         term = company.value_high_risk_payment_term_id
         if not term or not partner_ids:
             return
-        partners = (
-            self.env["res.partner"]
-            .sudo()
-            .with_company(company)
-            .browse(partner_ids)
-            .filtered(lambda partner: partner.property_payment_term_id != term)
+        customers = self.env["res.partner"].sudo().with_company(company).browse(partner_ids)
+        pins = customers._read_company_keys(["value_payment_term_pinned"])
+        partners = customers.filtered(
+            lambda partner: partner.property_payment_term_id != term
+            and not pins.get(partner.id, {}).get("value_payment_term_pinned")
         )
         if partners:
             partners.write({"property_payment_term_id": term.id})

@@ -465,6 +465,16 @@ class ResPartner(models.Model):
         hook: customer care gives it to the dedicated representative)."""
         return {partner.id: partner.user_id for partner in self if partner.user_id}
 
+    def _get_value_tier_terms(self):
+        """While a customer is high credit risk, the company's high-risk payment
+        terms (Settings) are theirs, whatever their tier's."""
+        terms = super()._get_value_tier_terms()
+        term = self.env.company.value_high_risk_payment_term_id
+        if term:
+            for partner in self.filtered(lambda p: p.value_risk_grade == "high"):
+                terms.setdefault(partner.id, {})["property_payment_term_id"] = term.id
+        return terms
+
     def action_recompute_value(self):
         """Recompute the value and tier of the selected customers now."""
         if not self.env.user.has_group(MANAGER):

@@ -224,6 +224,49 @@ class TestCreditRisk(CrmValueCommon):
             self.net_30,
         )
 
+    def test_high_risk_terms_meet_the_tier_terms(self):
+        """With tier terms on, a tier change leaves a high risk customer on the
+        high-risk terms; once no longer high, the tier's terms come back; a
+        manager's pinned terms stay through both."""
+        gold = self.env.ref("crm_value.tier_gold")
+        gold.payment_term_id = self.net_30
+        self.company.write(
+            {
+                "value_apply_tier_terms": True,
+                "value_high_risk_payment_term_id": self.immediate.id,
+            }
+        )
+        self._make_late_payer()
+        self._refresh(self.late)
+        late = self.late.with_company(self.company)
+        self.assertEqual(late.value_risk_grade, "high")
+        late.write({"value_tier_locked": True, "value_tier_id": gold.id})
+        self.assertEqual(late.property_payment_term_id, self.immediate)
+        # A night later the company tolerates what this customer does: no
+        # longer high.
+        self.env["crm.value.snapshot"].search(
+            [("partner_id", "=", late.id), ("is_current", "=", True)]
+        ).date -= timedelta(days=1)
+        self.company.write(
+            {
+                "value_risk_medium_overdue_days": 500,
+                "value_risk_high_overdue_days": 600,
+                "value_risk_medium_days_late": 500,
+                "value_risk_high_days_late": 600,
+            }
+        )
+        self._refresh(self.late)
+        self.assertNotEqual(late.value_risk_grade, "high")
+        self.assertEqual(late.property_payment_term_id, self.net_30)
+        # Pinned by a manager: the high-risk terms do not replace them.
+        late.write({"value_payment_term_pinned": True})
+        self.company.write(
+            {"value_risk_medium_overdue_days": 30, "value_risk_high_overdue_days": 90}
+        )
+        self._refresh(self.late)
+        self.assertEqual(late.value_risk_grade, "high")
+        self.assertEqual(late.property_payment_term_id, self.net_30)
+
     def test_pyramid_ranks_on_risk_adjusted_profit(self):
         # The late payer makes more profit, but less once its bad debt counts:
         # class A, the top, and B, the next (with 53% to 54% of the profit above).
