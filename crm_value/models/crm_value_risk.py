@@ -194,11 +194,15 @@ class CrmValueRisk(models.AbstractModel):
         term = company.value_high_risk_payment_term_id
         if not term or not partner_ids:
             return
-        customers = self.env["res.partner"].sudo().with_company(company).browse(partner_ids)
+        customers = (
+            self.env["res.partner"].sudo().with_company(company).browse(partner_ids)
+        )
         pins = customers._read_company_keys(["value_payment_term_pinned"])
         partners = customers.filtered(
-            lambda partner: partner.property_payment_term_id != term
-            and not pins.get(partner.id, {}).get("value_payment_term_pinned")
+            lambda partner: (
+                partner.property_payment_term_id != term
+                and not pins.get(partner.id, {}).get("value_payment_term_pinned")
+            )
         )
         if partners:
             partners.write({"property_payment_term_id": term.id})
