@@ -182,12 +182,13 @@ class CrmCareArticle(models.Model):
         each complaint's category, products or words, in one query; only
         articles of the complaint's company (or shared), record rules left to
         the caller."""
+        templates = complaints._get_care_product_template_ids()
         rows = [
             SQL(
                 "(%s::int, %s::int, %s::int[], %s::text)",
                 complaint.id,
                 complaint.category_id.id or None,
-                complaint._get_care_product_templates().ids,
+                templates.get(complaint.id, []),
                 to_any_words_query(complaint._get_care_search_text()),
             )
             for complaint in complaints

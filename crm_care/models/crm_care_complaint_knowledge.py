@@ -1,6 +1,15 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
+
+# The lines of each kind of document a complaint is about: (model, link).
+DOCUMENT_LINES = {
+    "sale.order": ("sale.order.line", "order_id"),
+    "stock.picking": ("stock.move", "picking_id"),
+    "account.move": ("account.move.line", "move_id"),
+}
 
 
 class CrmCareComplaintKnowledge(models.AbstractModel):
@@ -18,7 +27,9 @@ class CrmCareComplaintKnowledge(models.AbstractModel):
         "article_id",
         string="Articles Used",
         copy=False,
-        help="The knowledge base articles put into a reply to this complaint.",
+        check_company=True,
+        help="The knowledge base articles put into a reply to this complaint "
+        "(recorded by Use this article).",
     )
     care_suggested_article_ids = fields.Many2many(
         "crm.care.article",
@@ -45,18 +56,49 @@ class CrmCareComplaintKnowledge(models.AbstractModel):
         self.ensure_one()
         return f"{self.subject or ''} {html2plaintext(self.description or '')}"
 
-    def _get_care_product_templates(self):
-        """The products of the order, delivery or invoice the complaint is about."""
-        self.ensure_one()
-        document = self.document_ref
-        if not document:
-            return self.env["product.template"]
-        lines = {
-            "sale.order": "order_line",
-            "stock.picking": "move_ids",
-            "account.move": "invoice_line_ids",
-        }[document._name]
-        return document[lines].product_id.product_tmpl_id
+    def _get_care_product_template_ids(self):
+        """{complaint id: [product template id]} of the orders, deliveries and
+        invoices these complaints are about, one query per kind of document.
+        As superuser, and only ids leave: a representative may not read the
+        invoice a customer complains about (Odoo's own invoices rule)."""
+        documents = defaultdict(lambda: defaultdict(list))
+        for complaint in self:
+            document = complaint.document_ref
+            if document and document._name in DOCUMENT_LINES:
+                documents[document._name][document.id].append(complaint.id)
+        products = defaultdict(set)
+        for model, complaints_of in documents.items():
+            line_model, link = DOCUMENT_LINES[model]
+            for document, product_ids in (
+                self.env[line_model]
+                .sudo()
+                ._read_group(
+                    [(link, "in", list(complaints_of)), ("product_id", "!=", False)],
+                    [link],
+                    ["product_id:array_agg"],
+                )
+            ):
+                for complaint_id in complaints_of[document.id]:
+                    products[complaint_id].update(product_ids)
+        every = (
+            self.env["product.product"]
+            .sudo()
+            .browse({pid for ids in products.values() for pid in ids})
+        )
+        template_of = {product.id: product.product_tmpl_id.id for product in every}
+        return {
+            complaint_id: sorted({template_of[pid] for pid in ids})
+            for complaint_id, ids in products.items()
+        }
+
+    def write(self, vals):
+        # The articles used are recorded by Use this article (and counted),
+        # never typed: the form shows them read-only.
+        if "care_article_ids" in vals and not self.env.su:
+            raise AccessError(
+                self.env._("Articles are recorded on a complaint by Use this article.")
+            )
+        return super().write(vals)
 
     def _use_care_article(self, article):
         """Record that `article` answers this complaint and open the reply
@@ -65,7 +107,10 @@ class CrmCareComplaintKnowledge(models.AbstractModel):
         self.check_access("write")
         if not article.exists() or not article.has_access("read"):
             raise UserError(self.env._("This article is not available any more."))
-        self.care_article_ids = [fields.Command.link(article.id)]
+        self.sudo().care_article_ids = [fields.Command.link(article.id)]
+        # An internal article is the staff's: it goes into an internal note,
+        # a published one into the reply to the customer.
+        published = article.visibility == "published"
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Reply with %(article)s", article=article.name),
@@ -77,7 +122,9 @@ class CrmCareComplaintKnowledge(models.AbstractModel):
                 "default_model": self._name,
                 "default_res_ids": self.ids,
                 "default_composition_mode": "comment",
-                "default_subtype_xmlid": "mail.mt_comment",
+                "default_subtype_xmlid": "mail.mt_comment"
+                if published
+                else "mail.mt_note",
                 "default_body": article.body or "",
             },
         }

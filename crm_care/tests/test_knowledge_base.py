@@ -117,6 +117,40 @@ class TestKnowledgeBase(CrmCareCommon):
             complaint.message_ids[:1].body,
         )
 
+    def test_an_internal_article_goes_into_a_note_a_published_one_to_the_customer(
+        self,
+    ):
+        complaint = self._complaint(subject="Parcel arrived damaged")
+        self.damaged.visibility = "internal"
+        self.damaged_zh.visibility = "published"
+        actions = [
+            article.with_user(self.rep)
+            .with_context(care_complaint_id=complaint.id)
+            .action_use_on_complaint()
+            for article in (self.damaged, self.damaged_zh)
+        ]
+        self.assertEqual(
+            [action["context"]["default_subtype_xmlid"] for action in actions],
+            ["mail.mt_note", "mail.mt_comment"],
+        )
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.rep)
+            .with_context(**actions[0]["context"])
+            .create({})
+        )
+        composer.action_send_mail()
+        message = complaint.message_ids[:1]
+        self.assertTrue(message.is_internal or message.subtype_id.internal)
+
+    def test_articles_used_are_recorded_not_typed(self):
+        complaint = self._complaint(subject="Parcel arrived damaged")
+        with self.assertRaises(AccessError):
+            complaint.with_user(self.rep).write(
+                {"care_article_ids": [Command.link(self.address.id)]}
+            )
+        self.assertFalse(complaint.care_article_ids)
+
     def test_an_article_due_for_review_asks_its_author_once(self):
         self.damaged.write(
             {

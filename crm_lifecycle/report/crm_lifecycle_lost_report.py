@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 OUTCOMES = [
@@ -71,8 +71,8 @@ class CrmLifecycleLostReport(models.Model):
         readonly=True,
         aggregator="avg",
         digits=(16, 1),
-        help="Won back / lost: of a group, the share of its losses won back "
-        "within the window.",
+        help="Won back / lost: of a group, the share of its decided losses (won "
+        "back, or their window over) won back within the window.",
     )
     days_to_win_back = fields.Float(
         string="Days to Win Back",
@@ -82,15 +82,18 @@ class CrmLifecycleLostReport(models.Model):
         help="Days from the loss to the return, for the customers won back.",
     )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """
-            CREATE VIEW %s AS (
-                SELECT loss.id, loss.lost_at::date AS date, loss.company_id,
+    @property
+    def _table_query(self):
+        # Days are each company's (res.company._get_value_tz): a view would
+        # need one time zone.
+        return SQL(
+            """
+            WITH company_day (company_id, tz) AS (VALUES %(company_days)s)
+                SELECT loss.id, loss.lost_on AS date, loss.company_id,
                        loss.partner_id, loss.stage_id, loss.churn_reason_id,
-                       loss.tier_id, loss.user_id, loss.back_at::date AS won_back_date,
+                       loss.tier_id, loss.user_id,
+                       (loss.back_at AT TIME ZONE 'UTC' AT TIME ZONE loss.tz)::date
+                           AS won_back_date,
                        CASE WHEN loss.won THEN 'won_back'
                             WHEN loss.window_end > now() at time zone 'UTC' THEN 'open'
                             ELSE 'not_won_back' END AS outcome,
@@ -98,7 +101,10 @@ class CrmLifecycleLostReport(models.Model):
                        loss.won::int AS won_back_count,
                        (NOT loss.won AND loss.window_end > now() at time zone 'UTC')::int
                            AS open_count,
-                       CASE WHEN loss.won THEN 100.0 ELSE 0.0 END AS win_back_rate,
+                       -- a loss whose window is still open is not decided yet
+                       CASE WHEN loss.won THEN 100.0
+                            WHEN loss.window_end > now() at time zone 'UTC' THEN NULL
+                            ELSE 0.0 END AS win_back_rate,
                        CASE WHEN loss.won
                             THEN EXTRACT(EPOCH FROM loss.back_at - loss.lost_at) / 86400.0
                        END AS days_to_win_back
@@ -108,10 +114,17 @@ class CrmLifecycleLostReport(models.Model):
                                snapshot.tier_id,
                                COALESCE(snapshot.user_id, p.user_id) AS user_id,
                                back.date AS back_at, window_end.at AS window_end,
+                               d.tz, day.lost_on,
                                COALESCE(back.date <= window_end.at, FALSE) AS won
                           FROM crm_lifecycle_history h
                           JOIN res_company c ON c.id = h.company_id
                           JOIN res_partner p ON p.id = h.partner_id
+                          JOIN company_day d ON d.company_id = h.company_id
+                         -- the company's day of the loss (res.company._get_value_date)
+                         CROSS JOIN LATERAL (
+                               SELECT (h.date AT TIME ZONE 'UTC' AT TIME ZONE d.tz)::date
+                                      AS lost_on
+                               ) day
                          CROSS JOIN LATERAL (
                                SELECT h.date + make_interval(
                                           months => c.lifecycle_win_back_months
@@ -129,14 +142,15 @@ class CrmLifecycleLostReport(models.Model):
                                SELECT s.tier_id, s.user_id FROM crm_value_snapshot s
                                 WHERE s.partner_id = h.partner_id
                                   AND s.company_id = h.company_id
-                                  AND s.date <= h.date::date
+                                  AND s.date <= day.lost_on
                                 ORDER BY s.date DESC
                                 LIMIT 1
                                ) snapshot ON TRUE
                          WHERE h.is_churn
                        ) loss
-            )
             """,
-                SQL.identifier(self._table),
-            )
+            company_days=SQL(", ").join(
+                SQL("(%s, %s)", company.id, company._get_value_tz())
+                for company in self.env.companies
+            ),
         )

@@ -85,6 +85,26 @@ class TestChurnReasons(CrmLifecycleCommon):
         )
         self.assertEqual(by_reason, [(self.price, self.salesman, 1, 1, 0)])
 
+    def test_another_company_reason_is_refused(self):
+        customer = self._customer("Elsewhere Ltd")
+        other = self.env["res.company"].create({"name": "Other Churn Co"})
+        foreign = self.env["crm.lifecycle.churn.reason"].create(
+            {"name": "Their own reason", "company_id": other.id}
+        )
+        wizard = (
+            self.env["crm.lifecycle.churn.wizard"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "partner_ids": [Command.set(customer.ids)],
+                    "churn_reason_id": foreign.id,
+                }
+            )
+        )
+        with self.assertRaises(UserError):
+            wizard.action_apply()
+        self.assertNotEqual(customer.lifecycle_stage_id, self.stage_lost)
+
     def test_reason_of_a_customer_already_lost_goes_on_their_loss(self):
         customer = self._customer("Moved Off")
         customer.with_user(self.manager).lifecycle_stage_id = self.stage_lost

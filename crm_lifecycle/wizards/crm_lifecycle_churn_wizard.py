@@ -62,6 +62,13 @@ class CrmLifecycleChurnWizard(models.TransientModel):
         yet to the lost stage (a manager), or completing the churn warning
         (its representative)."""
         self.ensure_one()
+        if self.churn_reason_id.company_id not in (
+            self.env.company,
+            self.env.company.browse(),
+        ):
+            raise UserError(
+                self.env._("Choose a churn reason of this company or a shared one.")
+            )
         if self.activity_id:
             partners = self._check_warning()
         else:

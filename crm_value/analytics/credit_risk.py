@@ -5,8 +5,9 @@ each of three bounds (in days), then beyond the last. The expected bad debt
 is each bucket's open amount times the bucket's loss rate (the textbooks'
 allowance by ageing). The grade is the worst of three signals, each graded
 against a medium and a high threshold: the age of the oldest overdue amount,
-the average days the customer takes to pay beyond their payment terms, and
-the share of their invoiced revenue credited back."""
+the average days the customer's invoices were paid after their due date
+(their terms when invoiced), and the share of their invoiced revenue credited
+back."""
 
 from typing import NamedTuple
 
@@ -18,7 +19,7 @@ class RiskPolicy(NamedTuple):
     """A company's risk settings: `bounds` the last day of the first three
     overdue buckets (e.g. 30, 90, 180); `loss_rates` one rate per bucket of
     BUCKETS, in percent; medium and high thresholds of the oldest days
-    overdue, of the days late beyond the terms and of the credited share (%)."""
+    overdue, of the days paid after the due date and of the credited share (%)."""
 
     bounds: tuple
     loss_rates: tuple

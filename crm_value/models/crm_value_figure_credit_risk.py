@@ -10,8 +10,9 @@ RISK_GRADES = [
     ("high", "High"),
 ]
 assert tuple(code for code, _label in RISK_GRADES) == GRADES
-# What _get_figures yields for _derive_figures only: never stored.
-GRADE_INPUTS = ("risk_oldest_days_overdue", "risk_term_days", "risk_credited_percent")
+# What the sources yield for _derive_figures only: never stored (the days
+# paid late come from crm.value.figure.payment.risk, which reads the payments).
+GRADE_INPUTS = ("risk_oldest_days_overdue", "risk_days_late", "risk_credited_percent")
 
 
 def age_bucket_sql(days_overdue, bounds):
@@ -53,7 +54,7 @@ class CrmValueFigureCreditRisk(models.AbstractModel):
                 "selection": RISK_GRADES,
                 "string": "Risk Grade",
                 "help": "The worst of: the age of the oldest overdue amount, the "
-                "average days to pay beyond the customer's payment terms, and "
+                "average days invoices were paid after their due date, and "
                 "the share of invoiced revenue credited back, each against the "
                 "company's medium and high thresholds (Settings).",
             },
@@ -85,13 +86,9 @@ class CrmValueFigureCreditRisk(models.AbstractModel):
     @api.model
     def _get_figures(self, scope):
         """The open receivable by age bucket (its expected bad debt), the
-        oldest days overdue, the payment term's days and the credited share,
-        in one query over the customers in scope."""
+        oldest days overdue and the credited share, in one query over the
+        customers in scope."""
         company = self.env["res.company"].browse(scope["company"])
-        Partner = self.env["res.partner"].with_company(company)
-        default_term = Partner._fields[
-            "property_payment_term_id"
-        ].get_company_dependent_fallback(Partner)
         days = SQL("(%(today)s::date - l.date_maturity)", **scope)
         policy = company._get_value_risk_policy()
         bucket = age_bucket_sql(days, [SQL("%s", bound) for bound in policy.bounds])
@@ -133,31 +130,16 @@ class CrmValueFigureCreditRisk(models.AbstractModel):
                    AND m.invoice_date >= %(date_from)s
                    AND m.commercial_partner_id = ANY(%(partner_array)s::int[])
                  GROUP BY 1
-            ), terms AS (
-                -- a term's days: its last instalment's, end-of-month delays
-                -- counted at half a month on average
-                SELECT payment_id,
-                       MAX(nb_days + CASE delay_type
-                           WHEN 'days_after_end_of_month' THEN 15
-                           WHEN 'days_after_end_of_next_month' THEN 45
-                           ELSE 0 END) AS days
-                  FROM account_payment_term_line GROUP BY 1
             )
             SELECT c.partner_id, a.buckets, a.oldest AS risk_oldest_days_overdue,
-                   COALESCE(t.days, 0) AS risk_term_days,
                    cr.percent AS risk_credited_percent
               FROM (SELECT partner_id FROM aged
                     UNION SELECT partner_id FROM credited) c
-              JOIN res_partner p ON p.id = c.partner_id
               LEFT JOIN aged a ON a.partner_id = c.partner_id
               LEFT JOIN credited cr ON cr.partner_id = c.partner_id
-              LEFT JOIN terms t ON t.payment_id = COALESCE(
-                   (p.property_payment_term_id ->> %(company_key)s)::int, %(default_term)s)
             """,
                 bucket=bucket,
                 days=days,
-                company_key=str(company.id),
-                default_term=default_term.id or None,
                 **scope,
             )
         )
@@ -173,13 +155,11 @@ class CrmValueFigureCreditRisk(models.AbstractModel):
         # Run in the company of the figures (crm.value.engine._compute_figures).
         policy = self.env.company._get_value_risk_policy()
         for figure in figures.values():
-            oldest, term_days, credited = (
-                figure.pop(name, None) for name in GRADE_INPUTS
-            )
+            # Lateness against each invoice's own due date: a customer's terms
+            # changed since (by their tier, or for high risk) do not change it.
             # No invoice paid in the window: no lateness to measure.
-            paid_in = figure["avg_days_to_pay"]
-            late = paid_in - (term_days or 0) if paid_in else 0
-            figure["risk_grade"] = risk_grade(policy, oldest, late, credited)
+            oldest, late, credited = (figure.pop(name, None) for name in GRADE_INPUTS)
+            figure["risk_grade"] = risk_grade(policy, oldest, late or 0, credited)
             figure["risk_adjusted_profit"] = (
                 figure["net_profit"] - figure["expected_bad_debt"]
             )

@@ -40,7 +40,8 @@ class CrmValueFigurePaymentRisk(models.AbstractModel):
     @api.model
     def _get_figures(self, scope):
         """Open receivable past due, and the amount-weighted days from invoice
-        date to full payment of the invoices paid in the window."""
+        date to full payment of the invoices paid in the window (and past
+        their due date: the credit risk grade's lateness, derived there)."""
         overdue = self._fetch_by_partner(
             SQL(
                 """
@@ -95,7 +96,12 @@ class CrmValueFigurePaymentRisk(models.AbstractModel):
                 """
             SELECT m.commercial_partner_id AS partner_id,
                    SUM(m.amount_total_signed * (pay.paid_on - m.invoice_date))
-                     / NULLIF(SUM(m.amount_total_signed), 0) AS avg_days_to_pay
+                     / NULLIF(SUM(m.amount_total_signed), 0) AS avg_days_to_pay,
+                   -- for the credit risk grade (never stored): the days paid
+                   -- past each invoice's own due date, as its terms were then
+                   SUM(m.amount_total_signed * (pay.paid_on
+                       - COALESCE(m.invoice_date_due, m.invoice_date)))
+                     / NULLIF(SUM(m.amount_total_signed), 0) AS risk_days_late
               FROM account_move m
               %(paid_on)s
              WHERE m.company_id = %(company)s AND m.state = 'posted'

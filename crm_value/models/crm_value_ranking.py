@@ -75,7 +75,9 @@ class CrmValueRanking(models.AbstractModel):
         }
         tiers = self.env["crm.value.tier"]._get_company_tiers(company)
         basis = rows[self._get_ranking_basis(company)]
-        profits = [basis[index] for index in ranked]
+        # A column new since the row was stored is empty until the next full
+        # pass (e.g. the risk-adjusted profit after an upgrade): no profit.
+        profits = [basis[index] or 0.0 for index in ranked]
         won = assign_tiers(profits, [TierRule(t.rule_type, t.threshold) for t in tiers])
         classes = abc_classes(
             profits, company.value_abc_a_percent, company.value_abc_b_percent

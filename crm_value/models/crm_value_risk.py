@@ -12,7 +12,8 @@ class CrmValueRisk(models.AbstractModel):
     """What a customer's risk grade sets off once the night's figures, scores
     and tiers are stored (crm.value.engine._on_customers_refreshed): their
     credit limit by tier and grade, an activity for whoever looks after a
-    customer turning high risk, and the payment terms of high risk customers.
+    customer turning high risk, and the payment terms of customers turning high
+    risk or no longer high (with the tier terms).
     Each is set-based: customers grouped by what they get, one write a group."""
 
     _name = "crm.value.risk"
@@ -22,6 +23,8 @@ class CrmValueRisk(models.AbstractModel):
     def _on_risk_refreshed(self, company, partner_ids):
         """Apply the grades of these customers' current snapshots in `company`."""
         rows = self._get_risk_changes(company, partner_ids)
+        # The snapshots were written in SQL: a grade read before is stale.
+        self.env["res.partner"].invalidate_model(["value_risk_grade"])
         if company.value_credit_limit_by_risk:
             self._apply_credit_limits(
                 company,
@@ -35,16 +38,15 @@ class CrmValueRisk(models.AbstractModel):
         self._schedule_high_risk_activities(
             company, [pid for pid in high if rows[pid][3] != "high"]
         )
-        self._apply_high_risk_payment_term(company, high)
-        # No longer high: their tier's terms again (where the company applies
-        # tier terms; res.partner._get_value_tier_terms gives high risk
-        # customers the high-risk terms).
-        recovered = [
-            pid for pid, row in rows.items() if row[3] == "high" and row[1] != "high"
+        # The high-risk payment terms come and go with the grade, through the
+        # tier terms (res.partner._get_value_tier_terms): their own terms are
+        # the tier's, so that they come back, and a manager's pin holds.
+        moved = [
+            pid for pid, row in rows.items() if (row[1] == "high") != (row[3] == "high")
         ]
-        if recovered and company.value_high_risk_payment_term_id:
+        if moved and company.value_high_risk_payment_term_id:
             self.env["res.partner"].sudo().with_company(company).browse(
-                recovered
+                moved
             )._apply_value_tier_terms()
 
     @api.model
@@ -119,9 +121,12 @@ class CrmValueRisk(models.AbstractModel):
         for amount, ids in by_limit.items():
             partners = Partner.browse(pid for pid in ids if current.get(pid) != amount)
             if partners:
-                partners.write(
-                    {"credit_limit": amount, "use_partner_credit_limit": bool(amount)}
-                )
+                # 0 is no limit for Odoo's warnings; its flag written off would
+                # put back the company's default limit instead.
+                values = {"credit_limit": amount}
+                if amount:
+                    values["use_partner_credit_limit"] = True
+                partners.write(values)
 
     @api.model
     def _get_credit_limits(self, company, partner_ids):
@@ -185,24 +190,3 @@ class CrmValueRisk(models.AbstractModel):
                 if partner.id in responsible
             ]
         )
-
-    @api.model
-    def _apply_high_risk_payment_term(self, company, partner_ids):
-        """While a customer is high risk, the company's high risk payment terms
-        (e.g. immediate payment) are theirs, whatever their tier's, unless a
-        manager pinned the customer's payment terms."""
-        term = company.value_high_risk_payment_term_id
-        if not term or not partner_ids:
-            return
-        customers = (
-            self.env["res.partner"].sudo().with_company(company).browse(partner_ids)
-        )
-        pins = customers._read_company_keys(["value_payment_term_pinned"])
-        partners = customers.filtered(
-            lambda partner: (
-                partner.property_payment_term_id != term
-                and not pins.get(partner.id, {}).get("value_payment_term_pinned")
-            )
-        )
-        if partners:
-            partners.write({"property_payment_term_id": term.id})

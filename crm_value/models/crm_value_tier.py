@@ -231,10 +231,11 @@ class CrmValueTier(models.Model):
         """{tier id: (current customers, margin % or None without revenue)} in
         `company`, from its current snapshots, on the profit the pyramid ranks
         on: one query."""
-        # Over the whole history when the pyramid ranks on it, else over the
-        # analysis window.
-        prefix = "lifetime_" if company.value_ranking_basis == "lifetime" else ""
-        profit, revenue = f"{prefix}net_profit", f"{prefix}revenue"
+        # The profit the pyramid ranks on, over the revenue of its period (the
+        # whole history, else the analysis window).
+        profit = self.env["crm.value.ranking"]._get_ranking_basis(company)
+        prefix = "lifetime_" if profit.startswith("lifetime_") else ""
+        revenue = f"{prefix}revenue"
         self.env["crm.value.snapshot"].flush_model(
             ["tier_id", "company_id", "is_current", profit, revenue]
         )

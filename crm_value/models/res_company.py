@@ -139,8 +139,8 @@ class ResCompany(models.Model):
     value_risk_medium_days_late = fields.Integer(
         string="Medium Risk: Paying Late by over (days)",
         default=15,
-        help="A customer whose average days to pay exceed their payment terms by "
-        "more is at least medium risk.",
+        help="A customer whose invoices were paid on average more days than this "
+        "after their due date is at least medium risk.",
     )
     value_risk_high_days_late = fields.Integer(
         string="High Risk: Paying Late by over (days)", default=45
@@ -163,8 +163,9 @@ class ResCompany(models.Model):
     value_high_risk_payment_term_id = fields.Many2one(
         "account.payment.term",
         string="Payment Terms of High Risk Customers",
-        help="A customer turning high risk gets these payment terms (e.g. "
-        "Immediate Payment, as prepaid); empty: their terms stay.",
+        help="With Tier Terms on, a customer turning high risk gets these "
+        "payment terms (e.g. Immediate Payment, as prepaid) instead of their "
+        "tier's, until no longer high; empty: their tier's terms stay.",
     )
 
     def _get_value_risk_policy(self):
@@ -222,6 +223,19 @@ class ResCompany(models.Model):
                         "must end at rising days above 0, the loss rates lie "
                         "between 0%% and 100%%, and each medium threshold must not "
                         "exceed its high one.",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains("value_high_risk_payment_term_id")
+    def _check_value_high_risk_payment_term(self):
+        for company in self:
+            term = company.value_high_risk_payment_term_id
+            if term.company_id and term.company_id != company:
+                raise ValidationError(
+                    self.env._(
+                        "The payment terms of high risk customers of %(company)s "
+                        "must be that company's or shared.",
                         company=company.name,
                     )
                 )

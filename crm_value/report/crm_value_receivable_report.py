@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.crm_value_figure_credit_risk import RISK_GRADES, age_bucket_sql
@@ -46,8 +46,10 @@ class CrmValueReceivableReport(models.Model):
         help="The open amount times its age bucket's loss rate (Settings).",
     )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
+    @property
+    def _table_query(self):
+        # Read with each company's day (res.company._get_value_today), as the
+        # figures age the same receivable: a view would need one time zone.
         days = SQL("GREATEST(d.today - l.date_maturity, 0)")
         bucket = age_bucket_sql(
             days,
@@ -57,39 +59,34 @@ class CrmValueReceivableReport(models.Model):
                 SQL("co.value_risk_bucket_3_days"),
             ],
         )
-        self.env.cr.execute(
-            SQL(
-                """
-            CREATE VIEW %(view)s AS (
-                SELECT l.id, l.move_id, cp.id AS partner_id, l.company_id,
-                       co.currency_id, s.user_id, s.tier_id, s.risk_grade,
-                       b.bucket::varchar AS age_bucket, l.date_maturity,
-                       %(days)s AS days_overdue, l.amount_residual,
-                       l.amount_residual * (ARRAY[co.value_risk_loss_not_due,
-                           co.value_risk_loss_1, co.value_risk_loss_2,
-                           co.value_risk_loss_3, co.value_risk_loss_4])[b.bucket + 1]
-                           / 100.0 AS expected_bad_debt
-                  FROM account_move_line l
-                  JOIN account_account a ON a.id = l.account_id
-                  JOIN res_partner p ON p.id = l.partner_id
-                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                  JOIN res_company co ON co.id = l.company_id
-                  JOIN res_partner cop ON cop.id = co.partner_id
-                 -- the company's day (res.company._get_value_today)
-                 CROSS JOIN LATERAL (
-                       SELECT (now() AT TIME ZONE COALESCE(NULLIF(cop.tz, ''), 'UTC'))::date
-                              AS today
-                       ) d
-                 CROSS JOIN LATERAL (SELECT %(bucket)s AS bucket) b
-                  LEFT JOIN crm_value_snapshot s
-                         ON s.partner_id = cp.id AND s.company_id = l.company_id
-                        AND s.is_current
-                 WHERE l.parent_state = 'posted' AND NOT l.reconciled
-                   AND a.account_type = 'asset_receivable' AND l.amount_residual > 0
-            )
+        return SQL(
+            """
+            WITH company_day (company_id, today) AS (VALUES %(company_days)s)
+            SELECT l.id, l.move_id, cp.id AS partner_id, l.company_id,
+                   co.currency_id, s.user_id, s.tier_id, s.risk_grade,
+                   b.bucket::varchar AS age_bucket, l.date_maturity,
+                   %(days)s AS days_overdue, l.amount_residual,
+                   l.amount_residual * (ARRAY[co.value_risk_loss_not_due,
+                       co.value_risk_loss_1, co.value_risk_loss_2,
+                       co.value_risk_loss_3, co.value_risk_loss_4])[b.bucket + 1]
+                       / 100.0 AS expected_bad_debt
+              FROM account_move_line l
+              JOIN account_account a ON a.id = l.account_id
+              JOIN res_partner p ON p.id = l.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+              JOIN res_company co ON co.id = l.company_id
+              JOIN company_day d ON d.company_id = l.company_id
+             CROSS JOIN LATERAL (SELECT %(bucket)s AS bucket) b
+              LEFT JOIN crm_value_snapshot s
+                     ON s.partner_id = cp.id AND s.company_id = l.company_id
+                    AND s.is_current
+             WHERE l.parent_state = 'posted' AND NOT l.reconciled
+               AND a.account_type = 'asset_receivable' AND l.amount_residual > 0
             """,
-                view=SQL.identifier(self._table),
-                days=days,
-                bucket=bucket,
-            )
+            company_days=SQL(", ").join(
+                SQL("(%s, %s::date)", company.id, company._get_value_today())
+                for company in self.env.companies
+            ),
+            days=days,
+            bucket=bucket,
         )

@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import CrmValueCommon
+from .common import CrmValueCommon, load_migration
 
 SALESMAN = "sales_team.group_sale_salesman,base.group_partner_manager"
 
@@ -95,8 +95,15 @@ class TestCreditRisk(CrmValueCommon):
         self._pay(invoice, 20)
         self._recompute(self.punctual)
         self.assertEqual(self._snapshot(self.punctual).risk_grade, "medium")
-        # On immediate terms the same payment is 70 days late.
+        # Lateness is against the invoice's own due date: giving the customer
+        # immediate terms now (as for high risk) does not make it later.
         self.punctual.property_payment_term_id = self.immediate
+        self._recompute(self.punctual)
+        self.assertEqual(self._snapshot(self.punctual).risk_grade, "medium")
+        # An invoice on immediate terms paid 70 days after: 70 days late,
+        # 60 weighted by amount with the first (500 x 40 + 1,000 x 70) / 1,500.
+        other = self._invoice_on(self.punctual, 80, 1000.0, self.immediate)
+        self._pay(other, 10)
         self._recompute(self.punctual)
         self.assertEqual(self._snapshot(self.punctual).risk_grade, "high")
 
@@ -214,6 +221,12 @@ class TestCreditRisk(CrmValueCommon):
         self.company.value_high_risk_payment_term_id = self.immediate
         self._make_late_payer()
         self._invoice_on(self.punctual, 5, 100.0, self.net_30)
+        # Without tier terms, the customer's terms are nobody's to change.
+        self._refresh(self.late, self.punctual)
+        self.assertEqual(
+            self.late.with_company(self.company).property_payment_term_id, self.net_30
+        )
+        self.company.value_apply_tier_terms = True
         self._refresh(self.late, self.punctual)
         self.assertEqual(
             self.late.with_company(self.company).property_payment_term_id,
@@ -244,9 +257,12 @@ class TestCreditRisk(CrmValueCommon):
         self.assertEqual(late.property_payment_term_id, self.immediate)
         # A night later the company tolerates what this customer does: no
         # longer high.
-        self.env["crm.value.snapshot"].search(
-            [("partner_id", "=", late.id), ("is_current", "=", True)]
-        ).date -= timedelta(days=1)
+        self.env.cr.execute(
+            "UPDATE crm_value_snapshot SET date = date - 1"
+            " WHERE partner_id = %s AND is_current",
+            [late.id],
+        )
+        self.env["crm.value.snapshot"].invalidate_model()
         self.company.write(
             {
                 "value_risk_medium_overdue_days": 500,
@@ -256,6 +272,8 @@ class TestCreditRisk(CrmValueCommon):
             }
         )
         self._refresh(self.late)
+        late.invalidate_recordset()
+        self.assertEqual(self._snapshot(self.late).risk_grade, "low")
         self.assertNotEqual(late.value_risk_grade, "high")
         self.assertEqual(late.property_payment_term_id, self.net_30)
         # Pinned by a manager: the high-risk terms do not replace them.
@@ -265,7 +283,44 @@ class TestCreditRisk(CrmValueCommon):
         )
         self._refresh(self.late)
         self.assertEqual(late.value_risk_grade, "high")
+        late._apply_value_tier_terms()
         self.assertEqual(late.property_payment_term_id, self.net_30)
+
+    def test_high_risk_terms_belong_to_the_company(self):
+        other = self.env["res.company"].create({"name": "Other Risk Co"})
+        foreign = self.env["account.payment.term"].create(
+            {"name": "Other's terms", "company_id": other.id}
+        )
+        with self.assertRaises(ValidationError):
+            self.company.value_high_risk_payment_term_id = foreign
+
+    def test_rows_stored_before_the_risk_figures_rank_and_upgrade(self):
+        """A current row stored before the risk figures existed has none: the
+        ranking on risk-adjusted profit takes it as no profit, and the upgrade
+        gives current rows their net profit as risk-adjusted profit."""
+        self._invoice_on(self.late, 5, 900.0, self.net_30)
+        self._invoice_on(self.punctual, 5, 1800.0, self.net_30)
+        self._recompute(self.late, self.punctual)
+        late, punctual = self._snapshot(self.late), self._snapshot(self.punctual)
+        self.env.cr.execute(
+            "UPDATE crm_value_snapshot"
+            "   SET risk_adjusted_profit = NULL, expected_bad_debt = NULL"
+            " WHERE id = %s",
+            [late.id],
+        )
+        self.company.value_ranking_basis = "risk_adjusted"
+        self.ranking._rank_company(self.company)
+        self.assertEqual(punctual.abc_class, "A")
+        migrate = load_migration("crm_value", "18.0.1.2.0", "post-migrate.py").migrate
+        migrate(self.env.cr, "18.0.1.1.0")
+        late.invalidate_recordset()
+        self.assertEqual(late.risk_adjusted_profit, late.net_profit)
+        self.assertEqual(late.expected_bad_debt, 0.0)
+        self.assertEqual(
+            punctual.risk_adjusted_profit,
+            punctual.net_profit - punctual.expected_bad_debt,
+            "a row with its risk figures keeps them",
+        )
 
     def test_pyramid_ranks_on_risk_adjusted_profit(self):
         # The late payer makes more profit, but less once its bad debt counts:

@@ -2,7 +2,11 @@
 night's ranking) unless it is pinned. Until this version a person typed every
 level: the levels a company changed from what crm_value shipped, and those of
 the tiers it made itself, are pinned so that what was typed stays; the shipped
-tiers still at their shipped level follow the proposal from the next night."""
+tiers still at their shipped level follow the proposal from the next night.
+
+The current snapshots get the credit risk figures a pyramid may rank on before
+the next full pass computes them: no expected bad debt yet, the risk-adjusted
+profit the net profit (a queued run ranks the others on their stored rows)."""
 
 import logging
 
@@ -35,3 +39,10 @@ def migrate(cr, version):
         )
     )
     _logger.info("%s tiers keep their relationship level (pinned)", cr.rowcount)
+    cr.execute(
+        """
+        UPDATE crm_value_snapshot
+           SET expected_bad_debt = 0, risk_adjusted_profit = net_profit
+         WHERE is_current AND risk_adjusted_profit IS NULL
+        """
+    )
