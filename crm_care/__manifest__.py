@@ -14,6 +14,7 @@
         "security/crm_care_security.xml",
         "security/ir.model.access.csv",
         "data/mail_template_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/mail_activity_plan_data.xml",
         "data/ir_cron_data.xml",
         "data/survey_data.xml",

@@ -15,8 +15,9 @@ SUGGESTED_ARTICLES = 5
 # adds to its text rank (ts_rank: about 0.1 to 1 for a good match).
 CATEGORY_BOOST = 0.2
 PRODUCT_BOOST = 0.2
-# The activity that asks an author to review their article.
-REVIEW_ACTIVITY = "mail.mail_activity_data_todo"
+# The activity that asks an author to review their article: its own type, so
+# that other to-dos on the article are neither taken for it nor closed by it.
+REVIEW_ACTIVITY = "crm_care.mail_activity_type_article_review"
 
 
 class CrmCareArticle(models.Model):
@@ -305,11 +306,13 @@ class CrmCareArticle(models.Model):
             )
             .mapped("res_id")
         )
+        review = self.env.ref(REVIEW_ACTIVITY)
         for article in self.filtered(lambda a: a.id not in pending):
             article.activity_schedule(
                 REVIEW_ACTIVITY,
                 date_deadline=today,
-                summary=self.env._("Review this article"),
+                # For one person: in their language, whoever runs the cron.
+                summary=review.with_context(lang=article.user_id.lang).summary,
                 user_id=article.user_id.id,
             )
 

@@ -162,15 +162,24 @@ class TestKnowledgeBase(CrmCareCommon):
         self.assertEqual(
             self.damaged.date_review_due, self.today - relativedelta(months=1)
         )
+        # Another to-do on the article is not taken for the review.
+        other = self.damaged.activity_schedule(
+            "mail.mail_activity_data_todo", summary="Add a photo", user_id=self.rep.id
+        )
         Article = self.env["crm.care.article"]
         Article._cron_schedule_reviews()
         Article._cron_schedule_reviews()
-        self.assertEqual(self.damaged.activity_ids.user_id, self.rep)
-        self.assertEqual(len(self.damaged.activity_ids), 1)
+        review = self.damaged.activity_ids - other
+        self.assertEqual(review.user_id, self.rep)
+        self.assertEqual(
+            review.activity_type_id,
+            self.env.ref("crm_care.mail_activity_type_article_review"),
+        )
+        self.assertEqual(len(review), 1)
         self.assertFalse(self.address.activity_ids, "reviewed today: not due")
         self.damaged.with_user(self.rep).action_mark_reviewed()
         self.assertEqual(self.damaged.date_reviewed, self.today)
-        self.assertFalse(self.damaged.activity_ids)
+        self.assertEqual(self.damaged.activity_ids, other, "only the review is done")
 
     def test_employees_read_articles_and_only_care_users_write_them(self):
         employee = new_test_user(

@@ -1,8 +1,9 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..sql_arrays import array_literal
@@ -148,7 +149,9 @@ class CrmValueRisk(models.AbstractModel):
     @api.model
     def _schedule_high_risk_activities(self, company, partner_ids):
         """An activity for whoever looks after each customer who turned high
-        risk (res.partner._get_value_risk_responsible), unless one is open."""
+        risk (res.partner._get_value_risk_responsible), unless one is open or
+        was done today (a later run of the same day compares with yesterday's
+        grade too)."""
         if not partner_ids:
             return
         activity_type = self.env.ref("crm_value.mail_activity_type_high_credit_risk")
@@ -161,6 +164,22 @@ class CrmValueRisk(models.AbstractModel):
                     ("activity_type_id", "=", activity_type.id),
                 ]
             ).mapped("res_id")
+        )
+        today = company._get_value_today()
+        open_on.update(
+            message.res_id
+            for message in self.env["mail.message"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "in", partner_ids),
+                    ("mail_activity_type_id", "=", activity_type.id),
+                    ("date", ">=", fields.Datetime.now() - timedelta(days=2)),
+                ],
+                ["res_id", "date"],
+            )
+            if company._get_value_date(message.date) == today
         )
         partners = (
             self.env["res.partner"]

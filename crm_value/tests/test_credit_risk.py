@@ -212,6 +212,15 @@ class TestCreditRisk(CrmValueCommon):
             ),
             1,
         )
+        # Done, and another run the same day (still against yesterday's
+        # grade): not asked again.
+        activities.with_user(self.salesman).action_feedback(feedback="Called them")
+        self._refresh(self.late)
+        self.assertFalse(
+            self.late.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.activity_type
+            )
+        )
         # Nothing for a low risk customer.
         self._invoice_on(self.punctual, 5, 100.0, self.net_30)
         self._refresh(self.punctual)
