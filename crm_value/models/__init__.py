@@ -24,6 +24,7 @@ from . import crm_value_credit_limit
 from . import crm_value_risk
 from . import crm_value_queue_mixin
 from . import crm_value_queue
+from . import crm_value_network
 from . import crm_value_engine
 from . import crm_value_ranking
 from . import crm_value_scoring

@@ -3,6 +3,7 @@ from odoo.tools import SQL
 
 from ..figures import merge_functions, merge_values
 from ..sql_arrays import array_literal
+from .crm_value_network import NETWORK_COLUMNS
 from .crm_value_ranking import RANK_COLUMNS
 
 # From this many customers at once, a figure query reads the company's books
@@ -31,7 +32,7 @@ SCORE_COLUMNS = (
 )
 # Carried from a customer's previous snapshot to a new one that holds only
 # figures (_recompute_partners), until scoring and ranking rewrite them.
-CARRIED_COLUMNS = (*SCORE_COLUMNS, "abc_class")
+CARRIED_COLUMNS = (*SCORE_COLUMNS, *NETWORK_COLUMNS, "abc_class")
 
 
 class CrmValueEngine(models.AbstractModel):
@@ -104,16 +105,26 @@ class CrmValueEngine(models.AbstractModel):
         self.env.flush_all()  # the queries below read the database, not the cache
         figures = self._compute_figures(company, partner_ids)
         scoring, ranking = self.env["crm.value.scoring"], self.env["crm.value.ranking"]
+        network = self.env["crm.value.network"]
         Snapshot = self.env["crm.value.snapshot"]
         rows = self._get_company_rows(
             company,
             figures,
             partner_ids,
             batch_size,
-            (*scoring._get_score_inputs(company), *ranking._get_rank_inputs(company)),
+            (
+                *network._get_network_inputs(company),
+                *scoring._get_score_inputs(company),
+                *ranking._get_rank_inputs(company),
+            ),
         )
-        new_values = scoring._score_rows(company, rows)
-        new_values.update(ranking._rank_rows(company, rows))
+        # The network figures first: the profit ranked on may count them.
+        # Scoring and ranking read them new; `rows` keeps what is stored, to
+        # write the other rows that moved.
+        new_values = network._network_rows(company, rows)
+        inputs = {**rows, **new_values}
+        new_values.update(scoring._score_rows(company, inputs))
+        new_values.update(ranking._rank_rows(company, inputs))
         position = {pid: index for index, pid in enumerate(rows["partner_id"])}
         columns = (*self._get_declared_figures(), "previous_tier_id", *new_values)
         previous_tier = rows["previous_tier_id"]

@@ -121,7 +121,17 @@ class CrmValueRanking(models.AbstractModel):
     @api.model
     def _get_ranking_basis(self, company):
         """The snapshot column of the profit customers are ranked and scored
-        on: over the analysis window, the same less the expected bad debt, or
+        on: their own (_get_own_ranking_basis) or, with a network weight
+        (Settings), the same plus that share of their network profit
+        (ranking_profit, crm.value.network)."""
+        if company.value_network_weight > 0:
+            return "ranking_profit"
+        return self._get_own_ranking_basis(company)
+
+    @api.model
+    def _get_own_ranking_basis(self, company):
+        """The snapshot column of the customer's own profit the ranking reads:
+        over the analysis window, the same less the expected bad debt, or
         over the whole history (Settings)."""
         if company.value_ranking_basis == "window":
             return "net_profit"

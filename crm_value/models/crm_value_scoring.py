@@ -21,7 +21,8 @@ class CrmValueScoring(models.AbstractModel):
     @api.model
     def _refresh_company(self, company):
         """Everything computed over all the company's customers at once: the
-        scores, then the ranking."""
+        network figures, the scores, then the ranking."""
+        self.env["crm.value.network"]._refresh_company(company)
         self._score_company(company)
         self.env["crm.value.ranking"]._rank_company(company)
 

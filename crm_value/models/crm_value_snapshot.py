@@ -149,6 +149,36 @@ class CrmValueSnapshot(models.Model):
     )
     value_score = fields.Float(readonly=True, aggregator="avg", digits=(16, 1))
 
+    # Network value (crm.value.network): the customers this one referred.
+    referral_count = fields.Integer(
+        string="Referred Customers Who Bought",
+        readonly=True,
+        aggregator="sum",
+        help="Customers who name this one as their referrer and have bought.",
+    )
+    network_profit = fields.Monetary(
+        groups=MANAGER,
+        aggregator="sum",
+        readonly=True,
+        help="Net profit over the analysis window of the customers this one referred.",
+    )
+    lifetime_network_profit = fields.Monetary(
+        string="Lifetime Network Profit",
+        groups=MANAGER,
+        aggregator="sum",
+        readonly=True,
+        help="Net profit over the whole history of the customers this one referred.",
+    )
+    ranking_profit = fields.Monetary(
+        string="Profit Ranked On",
+        groups=MANAGER,
+        aggregator="sum",
+        readonly=True,
+        help="The customer's own net profit on the ranking basis plus the network "
+        "weight (Settings) times its network profit, when positive: what the "
+        "pyramid ranks it on when the weight is set.",
+    )
+
     _sql_constraints = [
         (
             "partner_company_date_uniq",

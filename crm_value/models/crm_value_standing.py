@@ -156,6 +156,27 @@ class CrmValueStanding(models.AbstractModel):
         )
 
     @api.model
+    def _describe_network(self, amount, company, with_amounts):
+        """That the customer's rank counts `amount` (positive) from the
+        customers it referred (crm.value.network), the amount for managers
+        only (`with_amounts`); empty without it."""
+        if not amount or amount <= 0:
+            return ""
+        weight = self._percent(company.value_network_weight)
+        if with_amounts:
+            return self.env._(
+                "Its profit ranked on includes %(amount)s from referrals: "
+                "%(weight)s of the net profit of the customers it referred.",
+                amount=format_amount(self.env, amount, company.currency_id),
+                weight=weight,
+            )
+        return self.env._(
+            "Its rank includes profit from referrals: %(weight)s of the net "
+            "profit of the customers it referred.",
+            weight=weight,
+        )
+
+    @api.model
     def _describe_next_tier(self, standing, tier, tiers, company):
         """What would move `standing` up from `tier`: the extra profit, an
         amount (for managers only)."""
@@ -194,7 +215,9 @@ class CrmValueStanding(models.AbstractModel):
         if not partner_ids:
             return {}
         self.env["crm.value.snapshot"].flush_model()
-        basis = self._get_ranking_basis(company)
+        # The customer's own net profit, as the chart says (older rows hold
+        # no profit ranked on with referrals).
+        basis = self.env["crm.value.ranking"]._get_own_ranking_basis(company)
         self.env.cr.execute(
             SQL(
                 """

@@ -234,7 +234,7 @@ class CrmValueTier(models.Model):
         # The profit the pyramid ranks on, over the revenue of its period (the
         # whole history, else the analysis window).
         profit = self.env["crm.value.ranking"]._get_ranking_basis(company)
-        prefix = "lifetime_" if profit.startswith("lifetime_") else ""
+        prefix = "lifetime_" if company.value_ranking_basis == "lifetime" else ""
         revenue = f"{prefix}revenue"
         self.env["crm.value.snapshot"].flush_model(
             ["tier_id", "company_id", "is_current", profit, revenue]

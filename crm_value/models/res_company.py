@@ -42,6 +42,14 @@ class ResCompany(models.Model):
         default="window",
         required=True,
     )
+    value_network_weight = fields.Float(
+        string="Weight of Network Value (%)",
+        default=0.0,
+        help="Share of the net profit of the customers a customer referred "
+        "counted in the profit it is ranked and scored on (pyramid tier, ABC "
+        "class, RFM monetary, value matrix, value score), when positive; 0: "
+        "customers are ranked on their own profit alone.",
+    )
     value_abc_a_percent = fields.Float(
         string="ABC: Class A up to (%)",
         default=80.0,
@@ -282,6 +290,7 @@ class ResCompany(models.Model):
         "value_window_months",
         "value_abc_a_percent",
         "value_abc_b_percent",
+        "value_network_weight",
         "value_clv_horizon_months",
         "value_discount_rate",
         "value_relationship_few_max",
@@ -298,6 +307,14 @@ class ResCompany(models.Model):
             if company.value_clv_horizon_months < 0:
                 raise ValidationError(
                     self.env._("The lifetime value horizon cannot be negative.")
+                )
+            if not 0 <= company.value_network_weight <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The weight of network value is a share between 0%% and "
+                        "100%% (%(weight)s).",
+                        weight=company.value_network_weight,
+                    )
                 )
             if company.value_discount_rate <= -100:
                 raise ValidationError(

@@ -17,6 +17,9 @@ class ResConfigSettings(models.TransientModel):
     value_ranking_basis = fields.Selection(
         related="company_id.value_ranking_basis", readonly=False
     )
+    value_network_weight = fields.Float(
+        related="company_id.value_network_weight", readonly=False
+    )
     value_abc_a_percent = fields.Float(
         related="company_id.value_abc_a_percent", readonly=False
     )

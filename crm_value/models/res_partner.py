@@ -1,14 +1,15 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..figures import PARTNER_MIRRORS, mirror_name
 from ..groups import INTERNAL, MANAGER
 from ..groups import USER as VALUE_USER
 from ..tools.field_search import search_with
+from .crm_value_network import COMMERCIAL_DOMAIN
 from .crm_value_snapshot import QUADRANTS, TIER_MOVES
 from .crm_value_tier_terms_mixin import PINNED_BY, TERMS
 
-# Written by the scoring and ranking, shown on the partner as value_<column>
+# Written by the scoring, ranking and network, shown on the partner as value_<column>
 # (value_score as is) from the current snapshot. The figures of the sources
 # are mirrored by their declaration (crm_value.figures.figure_source).
 SCORE_MIRRORS = (
@@ -24,6 +25,9 @@ SCORE_MIRRORS = (
     "clv_historical",
     "clv_future",
     "clv",
+    "referral_count",
+    "network_profit",
+    "lifetime_network_profit",
 )
 
 
@@ -247,6 +251,97 @@ class ResPartner(models.Model):
         help="Historical plus future lifetime value.",
     )
 
+    # Network value (网络化价值): who referred the customer, and what the
+    # customers it referred bring (crm.value.network).
+    value_referred_by_id = fields.Many2one(
+        "res.partner",
+        string="Referred by",
+        groups=INTERNAL,
+        domain=COMMERCIAL_DOMAIN,
+        index="btree_not_null",
+        ondelete="set null",
+        tracking=True,
+        help="The customer who brought this one to you (word of mouth): the "
+        "profit of this customer counts in the referrer's network value.",
+    )
+    value_referred_partner_count = fields.Integer(
+        string="Referrals",
+        compute="_compute_value_referred_partner_count",
+        groups=INTERNAL,
+        help="Customers who name this one as their referrer.",
+    )
+    value_referral_count = fields.Integer(
+        string="Referred Customers Who Bought",
+        groups=INTERNAL,
+        compute="_compute_value_public",
+        search=search_with("_search_on_current_snapshot", "referral_count"),
+        help="Customers referred by this one who have bought from this company.",
+    )
+    value_network_profit = fields.Monetary(
+        string="Network Profit",
+        currency_field="value_currency_id",
+        groups=MANAGER,
+        compute="_compute_value_amounts",
+        search=search_with("_search_on_current_snapshot", "network_profit"),
+        help="Net profit over the analysis window of the customers this one referred.",
+    )
+    value_lifetime_network_profit = fields.Monetary(
+        string="Lifetime Network Profit",
+        currency_field="value_currency_id",
+        groups=MANAGER,
+        compute="_compute_value_amounts",
+        search=search_with("_search_on_current_snapshot", "lifetime_network_profit"),
+        help="Net profit over the whole history of the customers this one referred.",
+    )
+    value_rank_includes_network = fields.Boolean(
+        string="Rank Includes Referrals",
+        groups=INTERNAL,
+        compute="_compute_value_rank_includes_network",
+        help="The profit this customer is ranked on counts a share of the net "
+        "profit of the customers it referred (weight of network value, Settings).",
+    )
+
+    @api.constrains("value_referred_by_id")
+    def _check_value_referred_by_id(self):
+        for partner in self:
+            customer = partner.commercial_partner_id
+            seen = {customer}
+            referrer = partner.value_referred_by_id.commercial_partner_id
+            while referrer:
+                if referrer in seen:
+                    raise ValidationError(
+                        self.env._(
+                            "%(customer)s cannot be referred by %(referrer)s: the "
+                            "referrals would go round in a circle (a customer "
+                            "is never its own referrer, even through others). "
+                            "Choose another referrer or clear the field.",
+                            customer=customer.display_name,
+                            referrer=partner.value_referred_by_id.display_name,
+                        )
+                    )
+                seen.add(referrer)
+                referrer = referrer.value_referred_by_id.commercial_partner_id
+
+    def _compute_value_referred_partner_count(self):
+        counts = self.env["crm.value.network"]._get_referral_counts(self)
+        for partner in self:
+            partner.value_referred_partner_count = counts.get(
+                partner.commercial_partner_id.id, 0
+            )
+
+    @api.depends_context("company")
+    def _compute_value_rank_includes_network(self):
+        company = self.env.company
+        if company.value_network_weight <= 0:
+            self.value_rank_includes_network = False
+            return
+        column = self.env["crm.value.network"]._get_network_basis(company)
+        snapshots = self._current_snapshots([column])
+        for partner in self:
+            partner.value_rank_includes_network = (
+                snapshots[partner.id].get(column) or 0.0
+            ) > 0
+
     @api.depends_context("company", "uid")
     def _compute_value_terms_readonly(self):
         self.value_terms_readonly = (
@@ -340,11 +435,26 @@ class ResPartner(models.Model):
                 result[partner.id] = (standing, partner.value_tier_id, tiers)
         return result
 
-    @api.depends_context("company", "lang")
+    def _value_ranked_network_profits(self):
+        """{partner id: the share of its network profit its rank counts} (the
+        weight of network value times its positive network profit)."""
+        company = self.env.company
+        if company.value_network_weight <= 0:
+            return {}
+        column = self.env["crm.value.network"]._get_network_basis(company)
+        weight = company.value_network_weight / 100.0
+        return {
+            pid: weight * max(row.get(column) or 0.0, 0.0)
+            for pid, row in self._current_snapshots([column]).items()
+        }
+
+    @api.depends_context("company", "lang", "uid")
     def _compute_value_tier_reason(self):
         Standing = self.env["crm.value.standing"]
         standings = self._value_standings()
         company = self.env.company
+        network = self._value_ranked_network_profits()
+        with_amounts = self.env.user.has_group(MANAGER)
         for partner in self:
             if partner.id not in standings:
                 partner.value_tier_reason = False
@@ -355,9 +465,11 @@ class ResPartner(models.Model):
                     tier=partner.value_tier_id.name,
                 )
             else:
-                partner.value_tier_reason = Standing._describe_tier(
-                    *standings[partner.id], company
+                reason = Standing._describe_tier(*standings[partner.id], company)
+                extra = Standing._describe_network(
+                    network.get(partner.id), company, with_amounts
                 )
+                partner.value_tier_reason = f"{reason} {extra}" if extra else reason
 
     @api.depends_context("company", "lang")
     def _compute_value_tier_next_step(self):
@@ -415,6 +527,11 @@ class ResPartner(models.Model):
             "value_abc_class",
             "value_pricelist_pinned",
             "value_payment_term_pinned",
+            # The network figures the nightly pass computes.
+            "value_referral_count",
+            "value_network_profit",
+            "value_lifetime_network_profit",
+            "value_rank_includes_network",
             # Where the tier decides them (Settings).
             *(PINNED_BY if self.env.company.value_apply_tier_terms else ()),
         }
@@ -450,6 +567,10 @@ class ResPartner(models.Model):
             )
         )
         self.env.add_to_compute(Order._fields["value_tier_id"], quotations)
+
+    def _commercial_fields(self):
+        # A referral is the customer's: its contacts share its referrer.
+        return [*super()._commercial_fields(), "value_referred_by_id"]
 
     def _fields_sync(self, values):
         # Odoo reads each written partner's contacts to sync the fields they
@@ -488,6 +609,25 @@ class ResPartner(models.Model):
         engine._recompute_partners(self.env.company, self.commercial_partner_id.ids)
         self.env["crm.value.scoring"].sudo()._refresh_company(self.env.company)
         return True
+
+    def action_open_value_referrals(self):
+        """The customers this one referred."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Referrals"),
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "domain": [
+                (
+                    "value_referred_by_id",
+                    "in",
+                    self.env["crm.value.network"]._with_contacts(self).ids,
+                ),
+                *COMMERCIAL_DOMAIN,
+            ],
+            "context": {"default_value_referred_by_id": self.commercial_partner_id.id},
+        }
 
     def action_open_value_snapshots(self):
         self.ensure_one()

@@ -16,3 +16,4 @@ from . import test_bulk_tracking_mixin
 from . import test_engine_fields_mixin
 from . import test_demo_flows
 from . import test_migration
+from . import test_network_value
