@@ -24,6 +24,7 @@
         "views/crm_lifecycle_history_views.xml",
         "wizards/crm_lifecycle_churn_wizard_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "report/crm_lifecycle_churn_report_views.xml",
         "report/crm_lifecycle_funnel_report_views.xml",

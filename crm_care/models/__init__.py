@@ -20,6 +20,7 @@ from . import crm_care_assignment_mixin
 from . import res_partner
 from . import sale_order
 from . import stock_picking
+from . import account_move
 from . import account_move_line
 from . import crm_lifecycle_history
 from . import crm_lifecycle_engine

@@ -61,9 +61,10 @@ class CrmCareQueue(models.Model):
         self, trigger, documents, dates=None, paid_on_time=(), customer="partner_id"
     ):
         """Append one row per document (the customer is its `customer` field,
-        the company its company_id) and wake the care scheduler. `dates`: the
-        event's day by document id (default today), `paid_on_time`: the ids
-        of the invoices paid by their due date."""
+        or the end of a path of fields, the company its company_id) and wake
+        the care scheduler. `dates`: the event's day by document id (default
+        today), `paid_on_time`: the ids of the invoices paid by their due
+        date."""
         documents = documents.filtered(customer)
         if not documents:
             return
@@ -76,7 +77,7 @@ class CrmCareQueue(models.Model):
         today = {c: c._get_value_today() for c in Company.union(*companies)}
         columns = {
             "trigger": [trigger] * len(documents),
-            "partner_id": [document[customer].id for document in documents],
+            "partner_id": [document.mapped(customer).id for document in documents],
             "company_id": [company.id for company in companies],
             "user_id": [self.env.uid] * len(documents),
             "res_model": [documents._name] * len(documents),

@@ -20,6 +20,7 @@ CARE_TRIGGERS = [
     ("stage_entered", "Lifecycle stage entered"),
     ("periodic", "Every N months"),
     ("complaint_closed", "Complaint closed"),
+    ("referral_invoiced", "First invoice of a referred customer"),
 ]
 # Triggers the care scheduler looks for each day; the others fire on their event.
 SCHEDULED_TRIGGERS = ("renewal", "birthday", "purchase_anniversary", "periodic")
