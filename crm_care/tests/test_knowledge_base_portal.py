@@ -169,8 +169,8 @@ class TestKnowledgeBasePortal(CarePortalCommon):
     def _vote(self, article, helpful, csrf=True):
         url = f"/complaint/article/{article.id}"
         data = {"helpful": helpful}
-        if csrf:
-            data["csrf_token"] = self._csrf(url)
+        if csrf:  # the session's token (the page hides its form once voted)
+            data["csrf_token"] = self._csrf("/complaint")
         return self.url_open(f"{url}/vote", data=data, allow_redirects=False)
 
     def test_public_votes_count_once_per_article_and_session(self):
