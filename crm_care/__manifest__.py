@@ -38,12 +38,17 @@
         "wizards/crm_care_survey_wizard_views.xml",
         "report/crm_care_coverage_report_views.xml",
         "report/crm_care_complaint_spend_report_views.xml",
+        "report/crm_care_article_report_views.xml",
         "views/menus.xml",
     ],
     "assets": {
         "web.assets_backend": ["crm_care/static/src/dashboard/**/*"],
         "web.assets_tests": ["crm_care/static/tests/tours/**/*"],
     },
-    "demo": ["demo/crm_care_demo.xml", "demo/crm_care_complaint_demo.xml"],
+    "demo": [
+        "demo/crm_care_demo.xml",
+        "demo/crm_care_complaint_demo.xml",
+        "demo/crm_care_article_demo.xml",
+    ],
     "installable": True,
 }

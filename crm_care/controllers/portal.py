@@ -143,12 +143,15 @@ class ComplaintPortal(CustomerPortal):
         Intake = request.env["crm.care.complaint.intake"]
         partner = request.env.user.partner_id
         customer = partner.commercial_partner_id
-        errors = []
-        if request.httprequest.method == "POST":
+        errors, articles = [], None
+        company = Intake._portal_company(customer)
+        if request.httprequest.method == "POST" and post.get("search_answers"):
+            # "Does this answer your question?": nothing filed yet.
+            articles = Intake._suggest_articles(post, company)
+        elif request.httprequest.method == "POST":
             complaint, errors = Intake._submit_portal_form(post, partner)
             if complaint:
                 return request.redirect(f"{complaint.access_url}?created=1")
-        company = Intake._portal_company(customer)
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -157,6 +160,7 @@ class ComplaintPortal(CustomerPortal):
                 "orders": Intake._portal_orders(customer),
                 "errors": errors,
                 "form": post,
+                "articles": articles,
             }
         )
         return request.render("crm_care.portal_new_complaint", values)

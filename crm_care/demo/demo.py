@@ -4,8 +4,9 @@ its moment (crm_value's demo `replay`); then the survey answered after the
 closed demo complaint, and today's value figures with satisfaction and
 complaint costs."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from odoo import Command
 from odoo.tools import SQL
 
 from odoo.addons.crm_value.demo.demo import moment, recompute, replay
@@ -122,10 +123,63 @@ def run_demo_flows(env):
     recompute(env, company, env["crm.value.engine"]._get_all_customers(company))
 
 
+# The knowledge base articles used on complaints (by subject), as Use this
+# article records them.
+DEMO_ARTICLES_USED = {
+    "Delivery two days late": "article_late_delivery",
+    "Rice sent to the wrong warehouse": "article_late_delivery",
+    "Pallet without a delivery note": "article_missing_items",
+    "Two bags missing from the delivery": "article_missing_items",
+    "Discount missing on the invoice": "article_invoice_mismatch",
+    "Rice bags torn": "article_torn_bags",
+    "Wrong tea delivered": "article_damaged_delivery",
+    "Salesperson did not call back": "article_no_callback",
+}
+# article: [(days ago, helpful votes, not helpful votes, deflections)]
+DEMO_ARTICLE_FEEDBACK = {
+    "article_damaged_delivery": [(100, 3, 1, 2), (40, 2, 0, 3), (10, 1, 0, 1)],
+    "article_late_delivery": [(70, 4, 2, 1), (20, 2, 1, 2)],
+    "article_invoice_mismatch": [(50, 2, 0, 1), (5, 1, 1, 1)],
+    "article_stale_tea": [(30, 1, 2, 0)],
+    "article_zh_damaged": [(60, 2, 0, 1), (15, 1, 0, 2)],
+    "article_zh_invoice": [(25, 1, 0, 1)],
+}
+
+
+def run_demo_knowledge(env):
+    """Knowledge base articles used on the demo complaints, and the
+    customers' votes and stops at the published ones over the last months."""
+    ref, company = env.ref, env.company
+    complaints = env["crm.care.complaint"].search(
+        [("subject", "in", list(DEMO_ARTICLES_USED))]
+    )
+    for complaint in complaints:
+        article = ref(f"crm_care.{DEMO_ARTICLES_USED[complaint.subject]}")
+        complaint.care_article_ids = [Command.link(article.id)]
+    now = datetime.now()
+    deflections = []
+    for key, rows in DEMO_ARTICLE_FEEDBACK.items():
+        article = ref(f"crm_care.{key}")
+        for days_ago, helpful, not_helpful, stops in rows:
+            for vote in [True] * helpful + [False] * not_helpful:
+                article._record_vote(vote)
+            deflections += [
+                {
+                    "article_id": article.id,
+                    "company_id": company.id,
+                    "channel": "web",
+                    "date": now - timedelta(days=days_ago, hours=i),
+                }
+                for i in range(stops)
+            ]
+    env["crm.care.article.deflection"].create(deflections)
+
+
 # The demo flows the demo data runs, by the name it calls them.
 DEMO_FLOWS = {
     "run_demo_history": run_demo_history,
     "run_demo_flows": run_demo_flows,
+    "run_demo_knowledge": run_demo_knowledge,
 }
 
 

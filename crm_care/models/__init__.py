@@ -10,6 +10,7 @@ from . import crm_care_complaint_gateway
 from . import crm_care_complaint_sla
 from . import crm_care_article_tag
 from . import crm_care_article
+from . import crm_care_article_deflection
 from . import crm_care_complaint_knowledge
 from . import crm_care_complaint
 from . import crm_care_complaint_intake

@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, html2plaintext
 
 from ..tools.search_text import to_any_words_query, to_search_text
@@ -18,6 +18,9 @@ PRODUCT_BOOST = 0.2
 # The activity that asks an author to review their article: its own type, so
 # that other to-dos on the article are neither taken for it nor closed by it.
 REVIEW_ACTIVITY = "crm_care.mail_activity_type_article_review"
+# The customers' votes on an article: written only by _record_vote, in SQL.
+VOTE_FIELDS = ("helpful_count", "not_helpful_count", "helpful_ratio")
+ARTICLE_STATES = [("draft", "Draft"), ("approved", "Approved")]
 
 
 class CrmCareArticle(models.Model):
@@ -37,6 +40,23 @@ class CrmCareArticle(models.Model):
         string="Answer", help="What to tell the customer: put into the reply."
     )
     active = fields.Boolean(default=True)
+    state = fields.Selection(
+        ARTICLE_STATES,
+        string="Status",
+        default="approved",
+        required=True,
+        tracking=True,
+        help="A draft is its author's to check: neither suggested on complaints "
+        "nor shown to customers until approved.",
+    )
+    source_complaint_id = fields.Many2one(
+        "crm.care.complaint",
+        string="Written from Complaint",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The resolved complaint this article was drafted from.",
+    )
     company_id = fields.Many2one(
         "res.company",
         default=lambda self: self.env.company,
@@ -107,6 +127,29 @@ class CrmCareArticle(models.Model):
         compute="_compute_use_count",
         help="The complaints whose reply used this article.",
     )
+    helpful_count = fields.Integer(
+        string="Helpful",
+        readonly=True,
+        copy=False,
+        help="Customers who said this article helped them (article page).",
+    )
+    not_helpful_count = fields.Integer(
+        string="Not Helpful",
+        readonly=True,
+        copy=False,
+        help="Customers who said this article did not help them (article page).",
+    )
+    helpful_ratio = fields.Float(
+        string="Helpfulness (%)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        digits=(16, 1),
+        help="The share of the customers' votes saying the article helped.",
+    )
+    deflection_ids = fields.One2many(
+        "crm.care.article.deflection", "article_id", string="Deflections"
+    )
     # What the full-text search reads: the title and the answer as plain
     # text, Chinese split into bigrams (crm_care/tools/search_text.py).
     search_title = fields.Text(compute="_compute_search_text", store=True)
@@ -119,6 +162,22 @@ class CrmCareArticle(models.Model):
             "The review interval cannot be negative.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_vote_fields(set().union(*vals_list))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_vote_fields(vals)
+        return super().write(vals)
+
+    def _check_vote_fields(self, keys):
+        # The votes are the customers': counted by _record_vote, never typed.
+        if not self.env.su and set(VOTE_FIELDS) & set(keys):
+            raise AccessError(
+                self.env._("The customers' votes on an article are counted, not typed.")
+            )
 
     def init(self):
         self.env.cr.execute(
@@ -220,7 +279,7 @@ class CrmCareArticle(models.Model):
                           SELECT websearch_to_tsquery(%(config)s::regconfig, c.words)
                                  AS query
                           ) q
-                    WHERE a.active
+                    WHERE a.active AND a.state = 'approved'
                       AND (a.company_id IS NULL OR a.company_id = cc.company_id)
                       AND (%(document)s @@ q.query
                            OR EXISTS (
@@ -272,6 +331,71 @@ class CrmCareArticle(models.Model):
         readable = self.search([("id", "in", ids)])
         return self.browse([i for i in ids if i in set(readable.ids)][:limit])
 
+    @api.model
+    def _search_published(self, text, company, limit=SUGGESTED_ARTICLES):
+        """The articles customers of `company` may read matching any word of
+        `text`, best first: approved, published, active, the company's or
+        shared. As superuser: the public pages' only way to articles, and what
+        they show of them is the title and the answer."""
+        words = to_any_words_query(text)
+        if not words:
+            return self.browse()
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT a.id FROM crm_care_article a,
+                       websearch_to_tsquery(%(config)s::regconfig, %(words)s) q
+                 WHERE a.active AND a.state = 'approved'
+                   AND a.visibility = 'published'
+                   AND (a.company_id IS NULL OR a.company_id = %(company)s)
+                   AND %(document)s @@ q
+                 ORDER BY ts_rank(%(document)s, q, 1) DESC, a.id
+                 LIMIT %(limit)s
+                """,
+                config=TS_CONFIG,
+                words=words,
+                company=company.id,
+                document=self._search_document_sql("a"),
+                limit=limit,
+            )
+        )
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _published_domain(self, company):
+        """The articles customers of `company` may read."""
+        return [
+            ("state", "=", "approved"),
+            ("visibility", "=", "published"),
+            ("company_id", "in", [False, company.id]),
+        ]
+
+    # ------------------------------------------------------------------
+    # Customers' votes
+    # ------------------------------------------------------------------
+    def _record_vote(self, helpful):
+        """Count one customer's vote on these articles, in one UPDATE that
+        adds to the counts as they are in the database (concurrent votes all
+        count), and the helpfulness share with it."""
+        column = "helpful_count" if helpful else "not_helpful_count"
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE crm_care_article
+                   SET %(column)s = COALESCE(%(column)s, 0) + 1,
+                       helpful_ratio = 100.0
+                           * (COALESCE(helpful_count, 0) + %(helpful)s)
+                           / (COALESCE(helpful_count, 0)
+                              + COALESCE(not_helpful_count, 0) + 1)
+                 WHERE id = ANY(%(ids)s)
+                """,
+                column=SQL.identifier(column),
+                helpful=1 if helpful else 0,
+                ids=self.ids,
+            )
+        )
+        self.invalidate_recordset(list(VOTE_FIELDS))
+
     # ------------------------------------------------------------------
     # Review
     # ------------------------------------------------------------------
@@ -315,6 +439,23 @@ class CrmCareArticle(models.Model):
                 summary=review.with_context(lang=article.user_id.lang).summary,
                 user_id=article.user_id.id,
             )
+
+    def _schedule_draft_review(self):
+        """Ask the author to check the draft (the review to-do, today)."""
+        for article in self:
+            today = (article.company_id or self.env.company)._get_value_today()
+            article.activity_schedule(
+                REVIEW_ACTIVITY,
+                date_deadline=today,
+                summary=self.env._("Check the draft article and approve it"),
+                user_id=article.user_id.id,
+            )
+
+    def action_approve(self):
+        """The author checked the draft: it is suggested (and, published,
+        shown to customers) from now on; its review to-do done."""
+        self.write({"state": "approved"})
+        self.action_mark_reviewed()
 
     def action_mark_reviewed(self):
         """The author checked the answer: reviewed today, the review to-do done."""

@@ -23,6 +23,51 @@ class CrmCareComplaintIntake(models.AbstractModel):
     _description = "Complaint Forms"
 
     # ------------------------------------------------------------------
+    # The knowledge base before filing: "Does this answer your question?"
+    # ------------------------------------------------------------------
+    @api.model
+    def _visitor_company(self, user):
+        """The company whose articles a visitor reads and whose complaints
+        they file: a portal customer's, else the site's."""
+        if user._is_public() or not user.share:
+            return self.env.company
+        return self._portal_company(user.partner_id.commercial_partner_id)
+
+    @api.model
+    def _suggest_articles(self, post, company):
+        """The published articles matching what the customer typed so far
+        (subject and description), best first."""
+        text = (
+            f"{clean_header(post.get('subject'))} {clean_text(post.get('description'))}"
+        )
+        return self.env["crm.care.article"]._search_published(text, company)
+
+    @api.model
+    def _published_article(self, raw_id, company):
+        """The article a customer's page or form names, if customers of
+        `company` may read it; else empty (superuser record: only its title
+        and answer are shown)."""
+        Article = self.env["crm.care.article"].sudo()
+        try:
+            article_id = int(raw_id)
+        except (TypeError, ValueError):
+            return Article
+        return Article.search(
+            [("id", "=", article_id), *Article._published_domain(company)], limit=1
+        )
+
+    @api.model
+    def _record_deflection(self, article, user):
+        """The customer stopped at `article`: recorded, nothing filed."""
+        portal = not user._is_public() and user.share
+        return self.env["crm.care.article.deflection"]._record(
+            article,
+            self._visitor_company(user),
+            "portal" if portal else "web",
+            user if portal else None,
+        )
+
+    # ------------------------------------------------------------------
     # The public form, for anyone
     # ------------------------------------------------------------------
     @api.model

@@ -2,7 +2,11 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import html2plaintext
+from odoo.tools import html2plaintext, is_html_empty
+
+from odoo.addons.crm_value.groups import INTERNAL
+
+from .crm_care_complaint_stage import DONE_STATES
 
 # The lines of each kind of document a complaint is about: (model, link).
 DOCUMENT_LINES = {
@@ -30,6 +34,13 @@ class CrmCareComplaintKnowledge(models.AbstractModel):
         check_company=True,
         help="The knowledge base articles put into a reply to this complaint "
         "(recorded by Use this article).",
+    )
+    care_drafted_article_ids = fields.One2many(
+        "crm.care.article",
+        "source_complaint_id",
+        string="Articles Written",
+        groups=INTERNAL,
+        help="The knowledge base articles drafted from this complaint.",
     )
     care_suggested_article_ids = fields.Many2many(
         "crm.care.article",
@@ -128,3 +139,59 @@ class CrmCareComplaintKnowledge(models.AbstractModel):
                 "default_body": article.body or "",
             },
         }
+
+    # ------------------------------------------------------------------
+    # A resolved complaint becomes an article
+    # ------------------------------------------------------------------
+    def action_draft_care_article(self):
+        """Write down how this resolved complaint was answered as a draft
+        knowledge base article for the user to check: its category, the
+        products it was about, the subject as title and the resolution (or
+        else the last reply to the customer) as the answer."""
+        self.ensure_one()
+        if self.state not in DONE_STATES:
+            raise UserError(
+                self.env._("Resolve the complaint before writing an article from it.")
+            )
+        # Created as the user: only those who may write articles may do it.
+        Article = self.env["crm.care.article"]
+        Article.check_access("create")
+        products = self._get_care_product_template_ids().get(self.id, [])
+        article = Article.create(
+            {
+                "name": self.subject,
+                "body": self._get_care_final_answer(),
+                "state": "draft",
+                "visibility": "internal",
+                "user_id": self.env.user.id,
+                "company_id": self.company_id.id,
+                "category_ids": [fields.Command.set(self.category_id.ids)],
+                "product_tmpl_ids": [fields.Command.set(products)],
+                "source_complaint_id": self.id,
+            }
+        )
+        article._schedule_draft_review()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": article._name,
+            "res_id": article.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def _get_care_final_answer(self):
+        """The answer the customer was given: the resolution, or else the
+        last message sent to them by our staff."""
+        self.ensure_one()
+        if not is_html_empty(self.resolution):
+            return self.resolution
+        comment = self.env.ref("mail.mt_comment")
+        reply = self.message_ids.filtered(
+            lambda m: (
+                m.subtype_id == comment
+                and m.message_type in ("comment", "email")
+                and m.author_id.user_ids.filtered(lambda u: not u.share)
+                and not is_html_empty(m.body)
+            )
+        )[:1]
+        return reply.body or False

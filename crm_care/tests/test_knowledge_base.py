@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import CrmCareCommon
@@ -16,7 +16,10 @@ class TestKnowledgeBase(CrmCareCommon):
     def setUpClass(cls):
         super().setUpClass()
         Article = cls.env["crm.care.article"]
-        cls.quality = cls.env.ref("crm_care.complaint_category_quality")
+        # A category of its own: the demo's articles answer the shipped ones.
+        cls.quality = cls.env["crm.care.complaint.category"].create(
+            {"name": "Glaze Quality"}
+        )
         cls.teapot = cls.env["product.product"].create(
             {"name": "Celadon Teapot", "type": "consu", "list_price": 30.0}
         )
@@ -195,3 +198,107 @@ class TestKnowledgeBase(CrmCareCommon):
         self.damaged.with_user(self.rep).write({"name": "Returning a broken parcel"})
         with self.assertRaises(AccessError):
             self.damaged.with_user(self.rep).unlink()
+
+
+@tagged("post_install", "-at_install")
+class TestArticleFromComplaint(CrmCareCommon):
+    """A resolved complaint becomes a draft article in one step; customers'
+    votes are counted, never typed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.quality = cls.env.ref("crm_care.complaint_category_quality")
+        cls.teapot = cls.env["product.product"].create(
+            {"name": "Celadon Teapot", "type": "consu", "list_price": 30.0}
+        )
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "order_line": [Command.create({"product_id": cls.teapot.id})],
+            }
+        )
+        order.action_confirm()
+        cls.complaint = cls.env["crm.care.complaint"].create(
+            {
+                "partner_id": cls.customer.id,
+                "subject": "Teapot lid does not fit",
+                "category_id": cls.quality.id,
+                "document_ref": f"sale.order,{order.id}",
+                "resolution": "<p>We sent a lid from the same firing, which fits.</p>",
+            }
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Ms Li", "parent_id": cls.customer.id, "email": "li@example.com"}
+        )
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="kb_portal",
+            groups="base.group_portal",
+            partner_id=cls.contact.id,
+        )
+
+    def _resolve(self, complaint):
+        complaint.stage_id = self.env.ref("crm_care.complaint_stage_resolved")
+
+    def test_resolved_complaint_becomes_a_draft_article_for_its_author(self):
+        self._resolve(self.complaint)
+        action = self.complaint.with_user(self.rep).action_draft_care_article()
+        article = self.env["crm.care.article"].browse(action["res_id"])
+        self.assertEqual(article.name, "Teapot lid does not fit")
+        self.assertIn("a lid from the same firing", article.body)
+        self.assertEqual(article.category_ids, self.quality)
+        self.assertEqual(article.product_tmpl_ids, self.teapot.product_tmpl_id)
+        self.assertEqual(article.source_complaint_id, self.complaint)
+        self.assertEqual(self.complaint.care_drafted_article_ids, article)
+        self.assertEqual((article.state, article.visibility), ("draft", "internal"))
+        self.assertEqual(article.user_id, self.rep)
+        self.assertEqual(article.activity_ids.user_id, self.rep)
+        # A draft is not suggested until its author approves it.
+        twin = self.env["crm.care.complaint"].create(
+            {"partner_id": self.customer.id, "subject": "Teapot lid does not fit"}
+        )
+        self.assertNotIn(article, twin.care_suggested_article_ids)
+        article.with_user(self.rep).action_approve()
+        self.assertEqual(article.state, "approved")
+        self.assertFalse(article.activity_ids, "the check is done")
+        twin.invalidate_recordset(["care_suggested_article_ids"])
+        self.assertEqual(twin.care_suggested_article_ids[:1], article)
+
+    def test_without_a_resolution_the_last_reply_is_the_answer(self):
+        self.complaint.resolution = False
+        self.complaint.with_user(self.rep).message_post(
+            body="Please turn the lid a quarter turn: it locks.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.complaint.with_user(self.rep).message_post(
+            body="Customer tried it on the phone.", subtype_xmlid="mail.mt_note"
+        )
+        self._resolve(self.complaint)
+        action = self.complaint.with_user(self.rep).action_draft_care_article()
+        article = self.env["crm.care.article"].browse(action["res_id"])
+        self.assertIn("a quarter turn", article.body)
+
+    def test_only_resolved_complaints_and_care_users_make_articles(self):
+        with self.assertRaises(UserError):
+            self.complaint.with_user(self.rep).action_draft_care_article()
+        self._resolve(self.complaint)
+        # The customer reads their complaint but writes no article from it.
+        self.assertTrue(self.complaint.with_user(self.portal_user).subject)
+        with self.assertRaises(AccessError):
+            self.complaint.with_user(self.portal_user).action_draft_care_article()
+        self.assertFalse(self.complaint.care_drafted_article_ids)
+
+    def test_votes_are_counted_in_the_database_not_typed(self):
+        article = self.env["crm.care.article"].create({"name": "Lids"})
+        with self.assertRaises(AccessError):
+            article.with_user(self.rep).write({"helpful_count": 100})
+        with self.assertRaises(AccessError):
+            self.env["crm.care.article"].with_user(self.rep).create(
+                {"name": "Padded", "helpful_count": 5}
+            )
+        for helpful in (True, True, True, False):
+            article._record_vote(helpful)
+        self.assertEqual((article.helpful_count, article.not_helpful_count), (3, 1))
+        self.assertEqual(article.helpful_ratio, 75.0)
