@@ -11,3 +11,4 @@ from . import test_dashboard_tour
 from . import test_dashboard
 from . import test_demo
 from . import test_lost_customer_plan
+from . import test_scorecard_figures
