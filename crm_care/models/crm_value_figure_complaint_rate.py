@@ -105,7 +105,6 @@ class CrmValueFigureComplaintRate(models.AbstractModel):
     def _derive_figures(self, figures):
         """Complaints per 100 purchases of the window (order_count, the one
         definition of a purchase), once the purchases are counted."""
-        super()._derive_figures(figures)
         for values in figures.values():
             complaints = values.pop(COMPLAINT_COUNT, 0)
             orders = values.get("order_count")

@@ -77,7 +77,7 @@ class TestScorecardFigures(CrmCareCommon):
         self._recompute(self.customer, other)
         # 2 done in the window, 1 still open past its deadline.
         self.assertFigures(self.customer, care_touch_count=2, care_coverage=200 / 3)
-        self.assertAlmostEqual(self.customer.value_care_coverage, 66.67, places=2)
+        self.assertAlmostEqual(self.customer.value_care_coverage, 66.7, places=1)
         self.assertEqual(self.customer.value_care_touch_count, 2)
         figures = self._figures(other)[other.id]
         self.assertEqual(figures["care_coverage"], 0.0, "nothing done, one late")

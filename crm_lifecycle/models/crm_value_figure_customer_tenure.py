@@ -6,8 +6,8 @@ from odoo.tools import SQL
 from odoo.addons.crm_value.figures import Figure, figure_source
 
 # The start of each customer's current run of customer stages, and whether
-# it is their first stay in the company: from _get_figures to
-# _derive_figures (never stored).
+# it began at their first classification in the company: from _get_figures
+# to _derive_figures (never stored).
 RUN_START, RUN_IS_FIRST = "lifecycle_run_start", "lifecycle_run_is_first"
 
 
@@ -47,8 +47,9 @@ class CrmValueFigureCustomerTenure(models.AbstractModel):
     @api.model
     def _get_figures(self, scope):
         """The first move of each customer's current run of stays in customer
-        stages (none when the last stay is not one), and whether that run is
-        all their history in the company."""
+        stages (none when the last stay is not one), and whether that run
+        began at their first classification in the company (its moves, say
+        reserve, new then active, share one moment)."""
         self.env["crm.lifecycle.history"].flush_model(
             ["partner_id", "company_id", "stage_to_id", "date"]
         )
@@ -56,16 +57,16 @@ class CrmValueFigureCustomerTenure(models.AbstractModel):
         return self._fetch_by_partner(
             SQL(
                 """
-            SELECT partner_id, MIN(date) AS %(start)s, BOOL_AND(is_first) AS %(first)s
+            SELECT partner_id, MIN(date) AS %(start)s,
+                   MIN(date) = MIN(first_date) AS %(first)s
               FROM (
                 SELECT h.partner_id, h.date,
                        -- from the latest stay back to this one, all customer stays
                        BOOL_AND(st.is_customer IS TRUE) OVER (
                            PARTITION BY h.partner_id ORDER BY h.date DESC, h.id DESC
                        ) AS unbroken,
-                       BOOL_AND(st.is_customer IS TRUE) OVER (
-                           PARTITION BY h.partner_id
-                       ) AS is_first
+                       -- the first classification (its moves share one moment)
+                       MIN(h.date) OVER (PARTITION BY h.partner_id) AS first_date
                   FROM crm_lifecycle_history h
                   JOIN crm_lifecycle_stage st ON st.id = h.stage_to_id
                  WHERE h.company_id = %(company)s
@@ -83,9 +84,9 @@ class CrmValueFigureCustomerTenure(models.AbstractModel):
     @api.model
     def _derive_figures(self, figures):
         """Whole months from the run's start to the company's today: from the
-        first sale when the run is all the customer's history (the lifecycle
-        classifies customers long after their first sale), else from the move."""
-        super()._derive_figures(figures)
+        first sale when the run began at the customer's first classification
+        (the lifecycle classifies customers long after their first sale), else
+        from the move."""
         today = self.env.company._get_value_today()
         for values in figures.values():
             start = values.pop(RUN_START, None)
