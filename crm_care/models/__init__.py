@@ -30,5 +30,8 @@ from . import survey_user_input
 from . import crm_value_engine
 from . import crm_value_figure_satisfaction
 from . import crm_value_figure_complaint_cost
+from . import crm_value_figure_complaint_rate
+from . import crm_value_figure_care_activities
+from . import crm_value_figure_nps_trend
 from . import mail_tracking_value
 from . import crm_value_dashboard

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class MailActivity(models.Model):
@@ -20,6 +21,53 @@ class MailActivity(models.Model):
         help="The customer is invited to this survey by the care scheduler when "
         "the activity falls due; the activity is then done.",
     )
+
+    @api.model
+    def _get_care_touches_query(self, partner_array=None):
+        """SQL: one row per activity done with a customer (partner_id: the
+        commercial partner, done_at: when it was marked done, UTC), or only
+        with the commercial partners in `partner_array` (an array_literal).
+
+        The one definition of a touch, read by the coverage report and the
+        care figures: an activity of any type, done by anyone, on the
+        customer or one of its contacts (Odoo posts a message of the
+        activity's type on the record when it is marked done)."""
+        partners = (
+            SQL("AND c.commercial_partner_id = ANY(%s::int[])", partner_array)
+            if partner_array is not None
+            else SQL()
+        )
+        return SQL(
+            """
+            SELECT c.commercial_partner_id AS partner_id, m.date AS done_at
+              FROM mail_message m
+              JOIN res_partner c ON c.id = m.res_id
+             WHERE m.model = 'res.partner' AND m.mail_activity_type_id IS NOT NULL
+                   %s
+            """,
+            partners,
+        )
+
+    @api.model
+    def _get_care_due_query(self, partner_array=None):
+        """SQL: one row per activity still to do with a customer (partner_id:
+        the commercial partner, date_deadline), or only with the commercial
+        partners in `partner_array`: the open counterpart of a touch."""
+        partners = (
+            SQL("AND c.commercial_partner_id = ANY(%s::int[])", partner_array)
+            if partner_array is not None
+            else SQL()
+        )
+        return SQL(
+            """
+            SELECT c.commercial_partner_id AS partner_id, a.date_deadline
+              FROM mail_activity a
+              JOIN res_partner c ON c.id = a.res_id
+             WHERE a.res_model = 'res.partner' AND a.active
+                   %s
+            """,
+            partners,
+        )
 
     def _care_send_due_emails(self, today):
         """Send the care emails and survey invitations of the activities due by

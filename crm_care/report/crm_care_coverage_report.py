@@ -4,7 +4,8 @@ from odoo.tools import SQL
 
 class CrmCareCoverageReport(models.Model):
     """Care coverage: for each ranked customer, whether someone completed an
-    activity with them in the last 90 days. Averaged, the share touched."""
+    activity with them in the last 90 days (a touch,
+    mail.activity._get_care_touches_query). Averaged, the share touched."""
 
     _name = "crm.care.coverage.report"
     _description = "Customer Care Coverage"
@@ -36,17 +37,16 @@ class CrmCareCoverageReport(models.Model):
                   JOIN res_partner p ON p.id = s.partner_id
                  CROSS JOIN LATERAL (
                        SELECT EXISTS (
-                           SELECT 1 FROM mail_message m
-                             JOIN res_partner c ON c.id = m.res_id
-                            WHERE m.model = 'res.partner'
-                              AND c.commercial_partner_id = s.partner_id
-                              AND m.mail_activity_type_id IS NOT NULL
-                              AND m.date >= (now() at time zone 'UTC') - interval '90 days'
+                           SELECT 1 FROM (%s) touch
+                            WHERE touch.partner_id = s.partner_id
+                              AND touch.done_at
+                                  >= (now() at time zone 'UTC') - interval '90 days'
                        ) AS touched
                        ) t
                  WHERE s.is_current AND s.tier_id IS NOT NULL
             )
             """,
                 SQL.identifier(self._table),
+                self.env["mail.activity"]._get_care_touches_query(),
             )
         )

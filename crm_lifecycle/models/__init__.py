@@ -12,6 +12,7 @@ from . import res_partner
 from . import sale_order
 from . import crm_lead
 from . import crm_value_engine
+from . import crm_value_figure_customer_tenure
 from . import mail_tracking_value
 from . import crm_value_dashboard
 from . import mail_activity_type

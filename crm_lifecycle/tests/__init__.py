@@ -10,3 +10,4 @@ from . import test_dashboard
 from . import test_demo
 from . import test_churn_reasons
 from . import test_lead_referrer
+from . import test_customer_tenure_figure
