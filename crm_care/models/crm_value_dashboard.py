@@ -1,6 +1,11 @@
+from datetime import datetime, time
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from odoo.addons.crm_value.analytics.loyalty import loyalty_index
 
 from .crm_care_complaint_stage import DONE_STATES, OPEN_STATES
 
@@ -27,11 +32,11 @@ class CrmValueDashboard(models.AbstractModel):
         return sections
 
     @api.model
-    def _get_dashboard_satisfaction(self, company, date_from, date_to):
-        """NPS (average of the answers' NPS value, -100 to 100) and CSAT
-        (average score, 1-5) per month, from the completed survey answers of
-        the company's customers (those with a value snapshot in it): the
-        Customer Satisfaction analysis's figures."""
+    def _get_dashboard_satisfaction_kinds(self, company, date_from, date_to):
+        """{"nps" | "csat": (domain, measure)}: the completed survey answers of
+        the company's customers (those with a value snapshot in it) in the
+        period, and the figure averaged over them (NPS -100 to 100, CSAT
+        1-5). The one definition of the dashboard's satisfaction figures."""
         start, end = self._dashboard_moments(date_from, date_to)
         customers = (
             self.env["crm.value.snapshot"]
@@ -45,13 +50,21 @@ class CrmValueDashboard(models.AbstractModel):
             ("end_datetime", ">=", start),
             ("end_datetime", "<", end),
         ]
-        kinds = {
+        return {
             "nps": ([*base, ("care_kind", "=", "nps")], "care_nps_value:avg"),
             "csat": (
                 [*base, ("care_kind", "=", "csat"), ("care_score", ">", 0)],
                 "care_score:avg",
             ),
         }
+
+    @api.model
+    def _get_dashboard_satisfaction(self, company, date_from, date_to):
+        """NPS (average of the answers' NPS value, -100 to 100) and CSAT
+        (average score, 1-5) per month, from the completed survey answers of
+        the company's customers (those with a value snapshot in it): the
+        Customer Satisfaction analysis's figures."""
+        kinds = self._get_dashboard_satisfaction_kinds(company, date_from, date_to)
         Answer = self.env["survey.user_input"]
         months = []
         month = date_from.replace(day=1)
@@ -171,3 +184,150 @@ class CrmValueDashboard(models.AbstractModel):
                 }
             rows.append(row)
         return {"tiers": rows}
+
+    # ------------------------------------------------------------------
+    # The headline figures: satisfaction (CSAT, NPS) and the loyalty index
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_headline_metrics(self, company, group_by, date_from, date_to):
+        """Adds `csat` and `nps` (the satisfaction tile's definitions: by tier
+        and team, of the answers of the group's customers in the period; by
+        month, of the answers completed in the month) with their answer
+        counts, and `loyalty_index` (analytics/loyalty.py: the group's
+        tenure and repeat rate from crm_value with its NPS)."""
+        metrics = super()._get_headline_metrics(company, group_by, date_from, date_to)
+        if self._headline_reads_answers():
+            kinds = self._get_dashboard_satisfaction_kinds(company, date_from, date_to)
+            for kind, (domain, measure) in kinds.items():
+                for key, (count, value, partner_ids) in self._get_headline_answers(
+                    company, group_by, date_from, date_to, domain, measure
+                ).items():
+                    metrics.setdefault(key, {}).update(
+                        {
+                            kind: value,
+                            f"{kind}_count": count,
+                            f"{kind}_partner_ids": partner_ids,
+                        }
+                    )
+            for values in metrics.values():
+                values["loyalty_index"] = loyalty_index(
+                    values.get("tenure_months"),
+                    values.get("repeat_rate"),
+                    values.get("nps"),
+                )
+        return metrics
+
+    @api.model
+    def _headline_reads_answers(self):
+        """Whether the user reads survey answers: else no satisfaction column
+        (as no satisfaction tile)."""
+        return self.env["ir.model.access"].check(
+            "survey.user_input", "read", raise_exception=False
+        )
+
+    @api.model
+    def _get_headline_answers(
+        self, company, group_by, date_from, date_to, domain, measure
+    ):
+        """{group key: (answers, average of `measure`, answering partner ids
+        by tier)} of the answers matching `domain` (read as the user): by
+        tier and team joined to the customers of crm_value's groups, by month
+        the answers' own month."""
+        Answer = self.env["survey.user_input"]
+        if group_by == "month":
+            return {
+                fields.Date.to_date(moment).replace(day=1): (count, value, None)
+                for moment, count, value in Answer._read_group(
+                    domain, ["end_datetime:month"], ["__count", measure]
+                )
+            }
+        column = measure.split(":")[0]
+        customers = self._get_headline_customers_query(
+            company, group_by, date_from, date_to
+        )
+        table = Answer._table
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT c.group_key, COUNT(*), AVG(a.measure),
+                   ARRAY_AGG(DISTINCT a.partner_id ORDER BY a.partner_id)
+              FROM %(answers)s a
+              JOIN %(customers)s c ON c.partner_id = a.partner_id
+             GROUP BY 1
+            """,
+                answers=Answer._search(domain).subselect(
+                    SQL("%s AS partner_id", SQL.identifier(table, "care_partner_id")),
+                    SQL("%s AS measure", SQL.identifier(table, column)),
+                ),
+                customers=customers,
+            )
+        )
+        return {
+            key or False: (count, float(value), ids if group_by == "tier" else None)
+            for key, count, value, ids in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _get_headline_columns(self, group_by):
+        columns = super()._get_headline_columns(group_by)
+        if self._headline_reads_answers():
+            columns += [
+                {
+                    "key": "csat",
+                    "label": self.env._("CSAT"),
+                    "figure": "satisfaction",
+                    "format": "score",
+                    "addon": "crm_care",
+                    "sequence": 10,
+                },
+                {
+                    "key": "nps",
+                    "label": self.env._("NPS"),
+                    "figure": "satisfaction",
+                    "format": "number",
+                    "addon": "crm_care",
+                    "sequence": 11,
+                },
+                {
+                    "key": "loyalty_index",
+                    "label": self.env._("Loyalty Index"),
+                    "figure": "loyalty",
+                    "format": "number",
+                    "addon": "crm_care",
+                    "sequence": 20,
+                },
+            ]
+        return columns
+
+    @api.model
+    def _get_headline_actions(
+        self, company, group_by, key, name, values, date_from, date_to
+    ):
+        """The CSAT and NPS cells list the answers they average."""
+        actions = super()._get_headline_actions(
+            company, group_by, key, name, values, date_from, date_to
+        )
+        if not self._headline_reads_answers():
+            return actions
+        kinds = self._get_dashboard_satisfaction_kinds(company, date_from, date_to)
+        for kind, (domain, _measure) in kinds.items():
+            if not values.get(f"{kind}_count"):
+                continue
+            if group_by == "tier":
+                group = [("care_partner_id", "in", values[f"{kind}_partner_ids"])]
+            elif group_by == "team":
+                group = [("care_partner_id", "any", self._headline_team_domain(key))]
+            else:
+                month = datetime.combine(key, time.min)
+                group = [
+                    ("end_datetime", ">=", month),
+                    ("end_datetime", "<", month + relativedelta(months=1)),
+                ]
+            actions[kind] = self._dashboard_action(
+                "crm_care.survey_user_input_action_care",
+                f"{name}: {'NPS' if kind == 'nps' else 'CSAT'}",
+                [*domain, *group],
+                "list",
+            )
+        return actions

@@ -9,6 +9,7 @@ from . import test_care_roles
 from . import test_access_matrix
 from . import test_dashboard_tour
 from . import test_dashboard
+from . import test_dashboard_headline
 from . import test_demo
 from . import test_lost_customer_plan
 from . import test_referral_care

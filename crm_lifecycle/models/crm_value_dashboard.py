@@ -1,6 +1,9 @@
 from datetime import datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, models
+from odoo.tools import SQL
 
 # The churn report's monthly figures the dashboard charts.
 CHURN_FIGURES = (
@@ -168,3 +171,123 @@ class CrmValueDashboard(models.AbstractModel):
         if amounts:
             section["clv"] = values[1]
         return section
+
+    # ------------------------------------------------------------------
+    # The headline figures: conversion (lead to customer)
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_headline_conversion_domain(self, company, start, end):
+        """The stays begun between the moments `start` and `end` in a lead
+        stage: a stage of the funnel (neither lost nor at risk) that does not
+        count as customer, 储备 to 商机."""
+        return [
+            ("company_id", "=", company.id),
+            ("date", ">=", start),
+            ("date", "<", end),
+            ("stage_to_id.is_customer", "=", False),
+            ("stage_to_id.is_lost", "=", False),
+            ("stage_to_id.is_at_risk", "=", False),
+        ]
+
+    @api.model
+    def _get_headline_converted_domain(self):
+        """Of those stays, the ones that ended in a stage counting as
+        customer: the lead became a customer (a lost customer coming back is
+        a win-back, not a conversion)."""
+        return [
+            ("next_stage_id.is_customer", "=", True),
+            ("next_stage_id.is_lost", "=", False),
+        ]
+
+    @api.model
+    def _get_headline_metrics(self, company, group_by, date_from, date_to):
+        """Adds, by team and by month, `lead_count` (the partners who entered
+        a lead stage in the period: by month, in that month), `converted_count`
+        (those of them whose stay there ended in a customer stage: they
+        became customers) and `conversion_rate` (%). Leads have no tier yet:
+        nothing by tier."""
+        metrics = super()._get_headline_metrics(company, group_by, date_from, date_to)
+        if group_by not in ("team", "month"):
+            return metrics
+        History = self.env["crm.lifecycle.history"]
+        domain = self._get_headline_conversion_domain(
+            company, *self._dashboard_moments(date_from, date_to)
+        )
+        query = History._search(domain)
+        converted = History._search([*domain, *self._get_headline_converted_domain()])
+        table = History._table
+        if group_by == "team":
+            key = self._headline_team_sql(query, table, "partner_id")
+        else:
+            # UTC months, as the period's moments (_dashboard_moments).
+            key = SQL("date_trunc('month', %s)::date", SQL.identifier(table, "date"))
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT s.group_key, COUNT(DISTINCT s.partner_id),
+                   COUNT(DISTINCT s.partner_id) FILTER (WHERE s.id IN %(converted)s)
+              FROM %(stays)s s
+             GROUP BY 1
+            """,
+                converted=converted.subselect(),
+                stays=query.subselect(
+                    SQL("%s AS group_key", key),
+                    SQL.identifier(table, "id"),
+                    SQL.identifier(table, "partner_id"),
+                ),
+            )
+        )
+        for key, leads, converted_count in self.env.cr.fetchall():
+            metrics.setdefault(key or False, {}).update(
+                lead_count=leads,
+                converted_count=converted_count,
+                conversion_rate=100.0 * converted_count / leads,
+            )
+        return metrics
+
+    @api.model
+    def _get_headline_columns(self, group_by):
+        columns = super()._get_headline_columns(group_by)
+        if group_by in ("team", "month"):
+            columns.append(
+                {
+                    "key": "conversion_rate",
+                    "label": self.env._("Lead to Customer"),
+                    "figure": "conversion",
+                    "format": "percent",
+                    "addon": "crm_lifecycle",
+                    "sequence": 30,
+                }
+            )
+        return columns
+
+    @api.model
+    def _get_headline_actions(
+        self, company, group_by, key, name, values, date_from, date_to
+    ):
+        """The conversion cell lists the lead stays that ended in a customer
+        stage."""
+        actions = super()._get_headline_actions(
+            company, group_by, key, name, values, date_from, date_to
+        )
+        if group_by not in ("team", "month"):
+            return actions
+        start, end = self._dashboard_moments(date_from, date_to)
+        if group_by == "month":
+            month = datetime.combine(key, time.min)
+            start, end = max(start, month), min(end, month + relativedelta(months=1))
+            group = [("date", ">=", start), ("date", "<", end)]
+        else:
+            group = [("partner_id", "any", self._headline_team_domain(key))]
+        actions["conversion_rate"] = self._dashboard_action(
+            "crm_lifecycle.crm_lifecycle_history_action",
+            self.env._("%(group)s: leads who became customers", group=name),
+            [
+                *self._get_headline_conversion_domain(company, start, end),
+                *group,
+                *self._get_headline_converted_domain(),
+            ],
+            "list",
+        )
+        return actions

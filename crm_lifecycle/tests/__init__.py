@@ -7,6 +7,7 @@ from . import test_engine
 from . import test_rule_safety
 from . import test_roles
 from . import test_dashboard
+from . import test_dashboard_headline
 from . import test_demo
 from . import test_churn_reasons
 from . import test_lead_referrer

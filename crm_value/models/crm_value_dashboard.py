@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -11,6 +11,10 @@ from .crm_value_snapshot import QUADRANTS
 PERIODS = (3, 6, 12)
 # The share of profit the Pareto tile looks for (the 80 of 80/20).
 PARETO_SHARE = 80.0
+# The groupings of the headline figures (the tile's switch).
+HEADLINE_GROUPINGS = ("tier", "team", "month")
+# Days in an average month: tenure in months is days since the first sale / this.
+DAYS_PER_MONTH = 365.25 / 12
 # What the web client reads of a window action the dashboard opens.
 ACTION_KEYS = {
     "type",
@@ -88,6 +92,9 @@ class CrmValueDashboard(models.AbstractModel):
         }
         if self._dashboard_show_amounts():
             sections["pareto"] = self._get_dashboard_pareto(company)
+        sections["value_headline"] = self._get_dashboard_headline(
+            company, date_from, date_to
+        )
         return sections
 
     # ------------------------------------------------------------------
@@ -315,3 +322,323 @@ class CrmValueDashboard(models.AbstractModel):
                 row["profit"] = values[1]
             quadrants.append(row)
         return {"quadrants": quadrants}
+
+    # ------------------------------------------------------------------
+    # The headline figures: satisfaction, loyalty, conversion and lifetime
+    # value side by side, per tier, sales team and month
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_dashboard_headline(self, company, date_from, date_to):
+        """{groupings: [{key, label}], tables: {grouping: {columns, rows}}}:
+        per grouping, the columns of the figures the installed addons give
+        and a row per group, each cell {value (count for the customers),
+        action: the records it counts}."""
+        tables = {}
+        for group_by in HEADLINE_GROUPINGS:
+            metrics = self._get_headline_metrics(company, group_by, date_from, date_to)
+            columns = sorted(
+                self._get_headline_columns(group_by), key=lambda c: c["sequence"]
+            )
+            rows = []
+            for key, name in self._get_headline_groups(
+                company, group_by, date_from, date_to, metrics
+            ):
+                values = metrics.get(key, {})
+                actions = self._get_headline_actions(
+                    company, group_by, key, name, values, date_from, date_to
+                )
+                cells = {}
+                for column in columns:
+                    value = values.get(column["key"])
+                    cell = (
+                        {"count": value or 0}
+                        if column["format"] == "count"
+                        else {"value": value}
+                    )
+                    if column["key"] in actions:
+                        cell["action"] = actions[column["key"]]
+                    cells[column["key"]] = cell
+                rows.append(
+                    {
+                        "key": key.isoformat() if group_by == "month" else key,
+                        "name": name,
+                        "cells": cells,
+                    }
+                )
+            tables[group_by] = {"columns": columns, "rows": rows}
+        return {
+            "groupings": [
+                {"key": key, "label": label}
+                for key, label in self._get_headline_groupings()
+            ],
+            "tables": tables,
+        }
+
+    @api.model
+    def _get_headline_groupings(self):
+        return [
+            ("tier", self.env._("Tier")),
+            ("team", self.env._("Sales Team")),
+            ("month", self.env._("Month")),
+        ]
+
+    @api.model
+    def _get_headline_metrics(self, company, group_by, date_from, date_to):
+        """Hook: {group key: {metric: value}} of the headline figures of the
+        company's customers (their current snapshots, as the user reads them)
+        in the period, grouped by `group_by`: "tier" (crm.value.tier id),
+        "team" (crm.team id: the main team of the customer's salesperson) or
+        "month" (the
+        first day of each month of the period); False groups the customers
+        of no tier or team.
+
+        crm_value gives `customer_count`, `tenure_months` (average months
+        since the first sale, to the company's today), `repeat_rate` (% of
+        the buying customers with two purchases or more), for managers `clv`
+        (average lifetime value, company currency), and by month the
+        `partner_ids` counted. Upper addons add theirs, calling super()."""
+        Snapshot = self.env["crm.value.snapshot"]
+        amounts = self._dashboard_show_amounts()
+        if amounts:
+            Snapshot.check_field_access_rights("read", ["clv"])
+        columns = ["first_sale_date", "lifetime_order_count"]
+        customers = self._get_headline_customers_query(
+            company, group_by, date_from, date_to, [*columns, *(["clv"] * amounts)]
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT c.group_key,
+                   COUNT(*),
+                   AVG(%(today)s - c.first_sale_date) / %(days_per_month)s,
+                   COUNT(*) FILTER (WHERE c.lifetime_order_count >= 2),
+                   COUNT(*) FILTER (WHERE c.lifetime_order_count >= 1),
+                   %(clv)s,
+                   %(partner_ids)s
+              FROM %(customers)s c
+             GROUP BY 1
+            """,
+                today=company._get_value_today(),
+                days_per_month=DAYS_PER_MONTH,
+                clv=SQL("AVG(COALESCE(c.clv, 0))") if amounts else SQL("NULL"),
+                partner_ids=(
+                    SQL("ARRAY_AGG(c.partner_id ORDER BY c.partner_id)")
+                    if group_by == "month"
+                    else SQL("NULL")
+                ),
+                customers=customers,
+            )
+        )
+        metrics = {}
+        for key, count, tenure, repeat, buying, clv, ids in self.env.cr.fetchall():
+            values = metrics[key or False] = {
+                "customer_count": count,
+                "tenure_months": float(tenure) if tenure is not None else None,
+                "repeat_rate": 100.0 * repeat / buying if buying else None,
+            }
+            if amounts:
+                values["clv"] = clv
+            if group_by == "month":
+                values["partner_ids"] = ids
+        return metrics
+
+    @api.model
+    def _get_headline_customers_query(
+        self, company, group_by, date_from, date_to, columns=()
+    ):
+        """SQL, a subquery: the company's customers counted in the headline
+        figures (current snapshots, the user's record rules applied), a row
+        (partner_id, group_key, *columns: snapshot columns) per customer and
+        group: by tier, their tier; by team, their salesperson's sales team
+        (_headline_team_sql); by month,
+        a row per month of the period they bought in (the one definition of
+        a purchase, dated in the company's day). Upper addons join their
+        records to it by partner_id."""
+        if group_by not in HEADLINE_GROUPINGS:
+            raise UserError(
+                self.env._("The headline figures are grouped by tier, team or month.")
+            )
+        Snapshot = self.env["crm.value.snapshot"]
+        query = Snapshot._search(self._dashboard_current_domain(company))
+        table = Snapshot._table
+        partner = SQL.identifier(table, "partner_id")
+        if group_by == "tier":
+            key = SQL.identifier(table, "tier_id")
+        elif group_by == "team":
+            key = self._headline_team_sql(query, table, "partner_id")
+        else:
+            alias = query.make_alias(table, "headline_month")
+            query.add_join(
+                "JOIN",
+                alias,
+                self._get_headline_purchase_months(company, date_from, date_to),
+                SQL("%s = %s", SQL.identifier(alias, "partner_id"), partner),
+            )
+            key = SQL.identifier(alias, "month")
+        return query.subselect(
+            SQL("%s AS partner_id", partner),
+            SQL("%s AS group_key", key),
+            *(SQL.identifier(table, column) for column in columns),
+        )
+
+    @api.model
+    def _headline_team_sql(self, query, alias, partner_column):
+        """SQL: the sales team of the partner in `alias`.`partner_column` of
+        `query` (joined to it): the main team (res.users.sale_team_id) of the
+        partner's salesperson, the one definition of a customer's team."""
+        partner = query.make_alias(alias, "headline_partner")
+        query.add_join(
+            "JOIN",
+            partner,
+            "res_partner",
+            SQL(
+                "%s = %s",
+                SQL.identifier(partner, "id"),
+                SQL.identifier(alias, partner_column),
+            ),
+        )
+        user = query.make_alias(partner, "user")
+        query.add_join(
+            "LEFT JOIN",
+            user,
+            "res_users",
+            SQL(
+                "%s = %s",
+                SQL.identifier(user, "id"),
+                SQL.identifier(partner, "user_id"),
+            ),
+        )
+        return SQL.identifier(user, "sale_team_id")
+
+    @api.model
+    def _headline_team_domain(self, team_id):
+        """The domain on a partner of `team_id`'s customers (False: of no team:
+        no salesperson, or one in no team)."""
+        if not team_id:
+            return ["|", ("user_id", "=", False), ("user_id.sale_team_id", "=", False)]
+        return [("user_id.sale_team_id", "=", team_id)]
+
+    @api.model
+    def _get_headline_purchase_months(self, company, date_from, date_to):
+        """SQL, a subquery: (partner_id, month) of each customer and month of
+        the period they bought in, in the company's day (an order's moment in
+        its time zone, an invoice's date as it is)."""
+        return SQL(
+            """(
+            SELECT DISTINCT b.partner_id, date_trunc('month', b.day)::date AS month
+              FROM (
+                SELECT p.partner_id,
+                       CASE WHEN p.order_id IS NULL THEN p.purchased_at::date
+                            ELSE (p.purchased_at AT TIME ZONE 'UTC'
+                                  AT TIME ZONE %(tz)s)::date
+                       END AS day
+                  FROM (%(purchases)s) p
+              ) b
+             WHERE b.day BETWEEN %(date_from)s AND %(date_to)s
+            )""",
+            tz=company._get_value_tz(),
+            purchases=self.env["crm.value.engine"]._get_purchases_query(company),
+            date_from=date_from,
+            date_to=date_to,
+        )
+
+    @api.model
+    def _get_headline_columns(self, group_by):
+        """Hook: the headline table's columns for `group_by`, [{key (a metric
+        of _get_headline_metrics), label, figure (satisfaction, loyalty,
+        conversion, value, or customers), format (count, amount, number,
+        percent, score), addon, sequence}]: only what the installed addons
+        compute, amounts for managers only. Upper addons add theirs."""
+        columns = [
+            {
+                "key": "customer_count",
+                "label": self.env._("Customers"),
+                "figure": "customers",
+                "format": "count",
+                "addon": "crm_value",
+                "sequence": 0,
+            },
+            {
+                "key": "tenure_months",
+                "label": self.env._("Tenure (months)"),
+                "figure": "loyalty",
+                "format": "number",
+                "addon": "crm_value",
+                "sequence": 22,
+            },
+            {
+                "key": "repeat_rate",
+                "label": self.env._("Repeat Rate"),
+                "figure": "loyalty",
+                "format": "percent",
+                "addon": "crm_value",
+                "sequence": 23,
+            },
+        ]
+        if self._dashboard_show_amounts():
+            columns.append(
+                {
+                    "key": "clv",
+                    "label": self.env._("Lifetime Value (avg)"),
+                    "figure": "value",
+                    "format": "amount",
+                    "addon": "crm_value",
+                    "sequence": 40,
+                }
+            )
+        return columns
+
+    @api.model
+    def _get_headline_groups(self, company, group_by, date_from, date_to, metrics):
+        """[(group key, name)] of the headline table's rows: the company's
+        tiers, the sales teams with customers, or the period's months; then
+        the customers of no tier or team, if any."""
+        if group_by == "month":
+            months, month = [], date_from.replace(day=1)
+            while month <= date_to:
+                months.append((month, month.isoformat()))
+                month += relativedelta(months=1)
+            return months
+        if group_by == "tier":
+            groups = [
+                (tier.id, tier.name)
+                for tier in self.env["crm.value.tier"]._get_company_tiers(company)
+            ]
+            none = self.env._("No tier")
+        else:
+            teams = self.env["crm.team"].browse([key for key in metrics if key])
+            groups = sorted(
+                ((team.id, team.display_name) for team in teams.exists()),
+                key=lambda group: group[1],
+            )
+            none = self.env._("No sales team")
+        if False in metrics:
+            groups.append((False, none))
+        return groups
+
+    @api.model
+    def _get_headline_actions(
+        self, company, group_by, key, name, values, date_from, date_to
+    ):
+        """Hook: {metric: window action} of a group's cells, each showing the
+        records the figure counts. Upper addons add theirs."""
+        domain = self._dashboard_current_domain(company)
+        if group_by == "tier":
+            domain.append(("tier_id", "=", key))
+        elif group_by == "team":
+            domain.append(("partner_id", "any", self._headline_team_domain(key)))
+        else:
+            domain.append(("partner_id", "in", values.get("partner_ids") or []))
+            name = fields.Date.to_date(key).strftime("%Y-%m")
+        customers = self._dashboard_snapshot_action(
+            self.env._("%(group)s: customers", group=name), domain
+        )
+        actions = {"customer_count": customers, "tenure_months": customers}
+        actions["repeat_rate"] = self._dashboard_snapshot_action(
+            self.env._("%(group)s: repeat customers", group=name),
+            [*domain, ("lifetime_order_count", ">=", 2)],
+        )
+        if "clv" in values:
+            actions["clv"] = customers
+        return actions

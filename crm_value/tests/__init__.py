@@ -8,6 +8,7 @@ from . import test_matching
 from . import test_sql_arrays
 from . import test_figure_sources
 from . import test_dashboard
+from . import test_dashboard_headline
 from . import test_dashboard_rpc
 from . import test_demo
 from . import test_company_keyed_mixin
