@@ -15,9 +15,7 @@ class CrmCareComplaintArticleReport(models.Model):
     _auto = False
     _order = "date_resolved desc"
 
-    category_id = fields.Many2one(
-        "crm.care.complaint.category", string="Category", readonly=True
-    )
+    category_id = fields.Many2one("crm.care.complaint.category", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     user_id = fields.Many2one("res.users", string="Representative", readonly=True)
     date_resolved = fields.Datetime(string="Resolved", readonly=True)

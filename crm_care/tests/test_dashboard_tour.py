@@ -51,6 +51,9 @@ class TestDashboardTour(HttpCase):
             ),
             "coverage": coverage,
             "click_tier": click_tier,
+            # The headline figures count the same customers per tier.
+            "headline_tiers": {tier.id: tier_counts[tier.code] for tier in tiers},
+            "period_months": 12,
         }
 
     def test_dashboard_tiles_match_the_database_and_open_their_lists(self):

@@ -163,7 +163,6 @@ class CrmValueSnapshot(models.Model):
         help="Net profit over the analysis window of the customers this one referred.",
     )
     lifetime_network_profit = fields.Monetary(
-        string="Lifetime Network Profit",
         groups=MANAGER,
         aggregator="sum",
         readonly=True,

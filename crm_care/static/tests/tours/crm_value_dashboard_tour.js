@@ -76,6 +76,32 @@ registry.category("web_tour.tours").add("crm_value_dashboard", {
                 )
             );
         }
+        for (const [tierId, count] of Object.entries(numbers.headline_tiers || {})) {
+            steps.push(
+                shows(
+                    `[data-tile=value_headline] tr[data-group="${tierId}"] [data-column=customer_count] .o_value_cell`,
+                    count,
+                    `headline figures: customers of the tier ${tierId}`
+                )
+            );
+        }
+        if (numbers.headline_tiers) {
+            steps.push(
+                {
+                    content: "the headline figures show satisfaction, loyalty and lifetime value",
+                    trigger: "[data-tile=value_headline] th[data-column=nps] ~ th[data-column=loyalty_index] ~ th[data-column=clv]",
+                },
+                {
+                    content: "group the headline figures by month",
+                    trigger: "[data-tile=value_headline] button[data-group-by=month]",
+                    run: "click",
+                },
+                {
+                    content: "one row per month of the period, with the conversion",
+                    trigger: `.o_crm_value_headline_table[data-group-by=month]:has(tbody tr:nth-child(${numbers.period_months})) th[data-column=conversion_rate]`,
+                }
+            );
+        }
         steps.push(
             {
                 content: `open the customers of the tier ${numbers.click_tier}`,
