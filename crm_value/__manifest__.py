@@ -24,6 +24,7 @@
         "views/sale_order_views.xml",
         "views/mail_activity_type_views.xml",
         "views/crm_value_credit_limit_views.xml",
+        "views/crm_value_segment_views.xml",
         "report/crm_value_receivable_report_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_value_dashboard_views.xml",
@@ -32,7 +33,11 @@
     "assets": {
         "web.assets_backend": ["crm_value/static/src/**/*"],
     },
-    "demo": ["demo/crm_value_demo.xml", "demo/crm_value_tier_terms_demo.xml"],
+    "demo": [
+        "demo/crm_value_demo.xml",
+        "demo/crm_value_tier_terms_demo.xml",
+        "demo/crm_value_segment_demo.xml",
+    ],
     "application": True,
     "installable": True,
 }

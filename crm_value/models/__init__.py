@@ -20,6 +20,7 @@ from . import crm_value_figure_categories
 from . import crm_value_figure_satisfaction
 from . import crm_value_figure_profit
 from . import crm_value_figure_credit_risk
+from . import crm_value_figure_dependency
 from . import crm_value_credit_limit
 from . import crm_value_risk
 from . import crm_value_queue_mixin
@@ -30,6 +31,8 @@ from . import crm_value_ranking
 from . import crm_value_scoring
 from . import crm_value_standing
 from . import crm_value_dashboard
+from . import crm_value_segment
+from . import crm_value_segment_history
 from . import res_partner
 from . import sale_order
 from . import account_move

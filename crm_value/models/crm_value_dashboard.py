@@ -95,6 +95,11 @@ class CrmValueDashboard(models.AbstractModel):
         sections["value_headline"] = self._get_dashboard_headline(
             company, date_from, date_to
         )
+        segments = self.env["crm.value.segment"]._get_dashboard_segments(
+            company, self._dashboard_show_amounts()
+        )
+        if segments["segments"]:
+            sections["value_segments"] = segments
         return sections
 
     # ------------------------------------------------------------------

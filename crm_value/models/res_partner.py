@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from ..figures import PARTNER_MIRRORS, mirror_name
 from ..groups import INTERNAL, MANAGER
@@ -36,6 +37,12 @@ SCORE_MIRRORS = (
 # declares them: of every addon imported by this server, not only this
 # database's, hence the check of the field in _get_current_snapshot_fields).
 SCORE_COLUMN_OF = {mirror_name(column): column for column in SCORE_MIRRORS}
+# What the dependency degree (crm.value.figure.dependency) is computed from.
+DEPENDENCY_INPUTS = {
+    "value_dependency_source",
+    "value_logistics_volume",
+    "value_dependency_manual",
+}
 # The computes of the fields mirroring the current snapshot.
 SNAPSHOT_COMPUTES = ("_compute_value_public", "_compute_value_amounts")
 
@@ -537,6 +544,13 @@ class ResPartner(models.Model):
         }
 
     def write(self, vals):
+        if vals.keys() & DEPENDENCY_INPUTS:
+            # The dependency degree is a figure of the nightly run: queue them.
+            self.env["crm.value.queue"]._mark(
+                (partner.commercial_partner_id.id, company.id)
+                for partner in self
+                for company in self.env.companies
+            )
         if not self.env.su and self._may_write_engine_fields():
             # A manager's terms set by hand stay when the tier changes.
             vals = {
@@ -637,3 +651,93 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_group_by_date": 0}
         return action
+
+    # ------------------------------------------------------------------
+    # Saved segments (crm.value.segment) and the dependency degree
+    # ------------------------------------------------------------------
+    value_segment_ids = fields.Many2many(
+        "crm.value.segment",
+        string="Segments",
+        compute="_compute_value_segment_ids",
+        search="_search_value_segment_ids",
+        groups=INTERNAL,
+        help="The saved segments of your companies this customer belongs to.",
+    )
+    value_dependency_source = fields.Selection(
+        [
+            ("deliveries", "From our deliveries"),
+            ("manual", "Manual estimate"),
+        ],
+        string="Dependency From",
+        default="deliveries",
+        groups=INTERNAL,
+        help="How the dependency degree is known: from what we delivered and "
+        "invoiced to the customer over the analysis window against their "
+        "estimated yearly volume, or estimated by hand.",
+    )
+    value_logistics_volume = fields.Monetary(
+        string="Yearly Volume (estimate)",
+        currency_field="value_currency_id",
+        groups=INTERNAL,
+        help="What the customer spends in a year on the goods and services we "
+        "sell, with every supplier (us included): an estimate, as our books "
+        "only know our own share.",
+    )
+    value_dependency_manual = fields.Float(
+        string="Dependency Estimate (%)",
+        digits=(16, 1),
+        groups=INTERNAL,
+        help="The share of the customer's volume going through us, as estimated "
+        "by hand (0-100).",
+    )
+
+    @api.depends_context("company", "uid")
+    def _compute_value_segment_ids(self):
+        Segment = self.env["crm.value.segment"]
+        members = {partner.id: Segment for partner in self}
+        for segment in Segment.search([("company_id", "in", self.env.companies.ids)]):
+            found = self.env["res.partner"]._search(
+                [
+                    ("id", "in", self.ids),
+                    ("id", "in", segment._get_members_query()),
+                ]
+            )
+            for partner_id in found:
+                members[partner_id] |= segment
+        for partner in self:
+            partner.value_segment_ids = members[partner.id]
+
+    def _search_value_segment_ids(self, operator, value):
+        """Members of the segments (ids or names): searched as the user, the
+        segments' filters applied whatever the figures they read."""
+        if operator not in ("in", "=", "not in", "!="):
+            raise UserError(
+                self.env._(
+                    "Segments are searched by segment, not with %(operator)s.",
+                    operator=operator,
+                )
+            )
+        Segment = self.env["crm.value.segment"]
+        values = value if isinstance(value, list | tuple) else [value]
+        if all(isinstance(v, int) for v in values):
+            segments = Segment.browse(values).exists()
+        else:
+            segments = Segment.search([("name", "in", values)])
+        # Only segments the user may read (record rules: their companies).
+        segments = Segment.search([("id", "in", segments.ids)])
+        domain = [[("id", "in", segment._get_members_query())] for segment in segments]
+        domain = expression.OR(domain) if domain else expression.FALSE_DOMAIN
+        if operator in ("not in", "!="):
+            return ["!", *domain]
+        return domain
+
+    @api.constrains("value_dependency_manual")
+    def _check_value_dependency_manual(self):
+        for partner in self:
+            if not 0 <= partner.value_dependency_manual <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s: a dependency estimate is a percentage, from 0 to 100.",
+                        partner=partner.display_name,
+                    )
+                )

@@ -18,3 +18,4 @@ from . import test_engine_fields_mixin
 from . import test_demo_flows
 from . import test_migration
 from . import test_network_value
+from . import test_segments
