@@ -1,4 +1,4 @@
-"""Packages the three addons the way OCA addon wheels do.
+"""Packages the addons the way OCA addon wheels do.
 
 `pip install .` puts each addon at odoo/addons/<addon> in site-packages, so it
 imports as odoo.addons.<addon>; `odoo` and `odoo.addons` stay namespace packages
@@ -9,7 +9,7 @@ import os
 
 from setuptools import find_packages, setup
 
-ADDONS = ("crm_value", "crm_lifecycle", "crm_care")
+ADDONS = ("crm_value", "crm_lifecycle", "crm_care", "crm_value_mass_mailing")
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 

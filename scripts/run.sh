@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs and starts everything, then runs the product: PostgreSQL, a virtual
 # environment with Odoo 18's requirements and this project, a database with the
-# three addons and demo data, and Odoo on http://localhost:8069 (admin/admin).
+# addons (the three layers and the Email Marketing bridge, which brings Email
+# Marketing: a segment's campaign is part of the product) and demo data, and
+# Odoo on http://localhost:8069 (admin/admin).
 # Run again, it reuses what is there. `scripts/run.sh stop` stops the server.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

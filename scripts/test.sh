@@ -15,7 +15,7 @@ run_linters
 ensure_browser
 write_config "$DB" "$TEST_ADDONS_DIR"
 
-say "creating a fresh test database $DB with the three addons and the test addons"
+say "creating a fresh test database $DB with the addons ($ADDONS) and the test addons"
 dropdb --if-exists "$DB"
 rm -rf "$RUN_DIR/data/filestore/$DB"
 odoo_bin -d "$DB" -i "$ADDONS,$TEST_ADDONS" --stop-after-init \
@@ -44,4 +44,4 @@ cd "$REPO"
 # browser tests, without failing, when it finds no Chrome or no websocket-client.
 PYTHONPATH="$REPO/scripts${PYTHONPATH:+:$PYTHONPATH}" exec "$VENV/bin/pytest" \
     -p pytest_no_skip --odoo-config="$ODOO_CONF" --odoo-database="$DB" --odoo-http \
-    crm_value crm_lifecycle crm_care test_addons tests "$@"
+    ${ADDONS//,/ } test_addons tests "$@"

@@ -3,7 +3,8 @@
 # release (the commit in scripts/first_release.txt, extracted with git archive)
 # with its demo data and Chinese into a fresh database, adds what the release
 # could hold beyond its demo, records counts and figures, updates the three
-# addons with this tree (-u), and compares (scripts/upgrade_check.py). Prints
+# addons with this tree (-u $CORE_ADDONS: the bridges are new addons, not in
+# the release), and compares (scripts/upgrade_check.py). Prints
 # each difference and exits non-zero on one. Same Odoo and virtual environment
 # as scripts/test.sh; ODOO_UPGRADE_DB names the database (dropped when all is
 # equal, kept to look at otherwise), FIRST_RELEASE another commit to start from.
@@ -23,7 +24,7 @@ git -C "$REPO" cat-file -e "$RELEASE^{commit}" 2>/dev/null \
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir "$WORK/release"
-git -C "$REPO" archive "$RELEASE" crm_value crm_lifecycle crm_care | tar -x -C "$WORK/release"
+git -C "$REPO" archive "$RELEASE" ${CORE_ADDONS//,/ } | tar -x -C "$WORK/release"
 # Two configurations on one database: the release's addons, then this tree's.
 REPO="$WORK/release" ODOO_CONF="$WORK/release.conf" write_config "$DB"
 ODOO_CONF="$WORK/main.conf" write_config "$DB"
@@ -40,7 +41,7 @@ started=$SECONDS
 say "installing the first release ${RELEASE:0:12} with demo data and Chinese into $DB"
 dropdb --if-exists "$DB"
 rm -rf "$RUN_DIR/data/filestore/$DB"
-odoo_on "$WORK/release.conf" -i "$ADDONS" --load-language=zh_CN \
+odoo_on "$WORK/release.conf" -i "$CORE_ADDONS" --load-language=zh_CN \
     --logfile="$RUN_DIR/upgrade-install.log" --log-level=warn \
     || { tail -40 "$RUN_DIR/upgrade-install.log"; die "installing the first release failed (log: $RUN_DIR/upgrade-install.log)"; }
 clean_log "$RUN_DIR/upgrade-install.log" "installing the first release"
@@ -52,8 +53,8 @@ check "$WORK/release.conf" record "$WORK/before.json"
 grep -q "\"addons_path\": \"$WORK/release\"" "$WORK/before.json" \
     || die "the release's database was not made by the release's addons (see $WORK/before.json)"
 
-say "updating $DB with this tree (-u $ADDONS)"
-odoo_on "$WORK/main.conf" -u "$ADDONS" \
+say "updating $DB with this tree (-u $CORE_ADDONS)"
+odoo_on "$WORK/main.conf" -u "$CORE_ADDONS" \
     --logfile="$RUN_DIR/upgrade-update.log" --log-level=info \
     || { tail -40 "$RUN_DIR/upgrade-update.log"; die "the update failed (log: $RUN_DIR/upgrade-update.log)"; }
 clean_log "$RUN_DIR/upgrade-update.log" "the update"

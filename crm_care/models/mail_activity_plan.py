@@ -56,6 +56,13 @@ class MailActivityPlan(models.Model):
         default="[]",
         help="Which customers this plan cares for, e.g. only Platinum and Gold.",
     )
+    care_segment_id = fields.Many2one(
+        "crm.value.segment",
+        string="Customer Segment",
+        ondelete="restrict",
+        help="Only for the customers of this saved segment (its company's), "
+        "checked when the plan starts, besides the filter above.",
+    )
     care_days_before = fields.Integer(
         string="Days Before",
         default=30,
@@ -96,6 +103,19 @@ class MailActivityPlan(models.Model):
         )
         for plan in self:
             plan.care_event_count = counts.get(plan, 0)
+
+    @api.constrains("care_segment_id", "company_id")
+    def _check_care_segment(self):
+        for plan in self.filtered("care_segment_id"):
+            if plan.company_id and plan.care_segment_id.company_id != plan.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "Care plan %(plan)s: the segment %(segment)s is another "
+                        "company's.",
+                        plan=plan.name,
+                        segment=plan.care_segment_id.name,
+                    )
+                )
 
     @api.constrains(
         "care_trigger",
@@ -156,6 +176,14 @@ class MailActivityPlan(models.Model):
         self.ensure_one()
         return safe_eval(self.care_domain or "[]", {"uid": self.env.uid})
 
+    def _care_segment_domain(self):
+        """The plan's segment as a condition on customers: its members, in one
+        subquery (the segment's filter over its company's customers)."""
+        self.ensure_one()
+        if not self.care_segment_id:
+            return []
+        return [("id", "in", self.care_segment_id.sudo()._get_members_query())]
+
     # ------------------------------------------------------------------
     # Firing: the one door of care
     # ------------------------------------------------------------------
@@ -198,6 +226,10 @@ class MailActivityPlan(models.Model):
         self.ensure_one()
         if self.company_id and event.company != self.company_id:
             return False
+        # A segment's customers are its company's.
+        segment = self.care_segment_id
+        if segment and event.company != segment.sudo().company_id:
+            return False
         accepts = getattr(self, f"_care_accepts_{self.care_trigger}", None)
         return accepts(event) if accepts else True
 
@@ -219,7 +251,13 @@ class MailActivityPlan(models.Model):
         customers = self.env["res.partner"].browse(
             {event.partner.commercial_partner_id.id for event in events}
         )
-        matching = customers.search([("id", "in", customers.ids), *self._care_domain()])
+        matching = customers.search(
+            [
+                ("id", "in", customers.ids),
+                *self._care_domain(),
+                *self._care_segment_domain(),
+            ]
+        )
         keyed = [(event, event.key) for event in events]
         fired = self.env["crm.care.event"].search_fetch(
             [

@@ -14,3 +14,4 @@ from . import test_demo
 from . import test_lost_customer_plan
 from . import test_referral_care
 from . import test_scorecard_figures
+from . import test_care_segments

@@ -1,0 +1,2 @@
+from . import mailing_contact
+from . import crm_value_segment

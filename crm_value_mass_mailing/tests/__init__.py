@@ -1,0 +1,1 @@
+from . import test_segment_mailing_list
