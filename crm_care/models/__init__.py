@@ -14,6 +14,7 @@ from . import crm_care_article_deflection
 from . import crm_care_complaint_knowledge
 from . import crm_care_complaint
 from . import crm_care_complaint_intake
+from . import mail_message
 from . import mail_activity
 from . import mail_activity_plan
 from . import mail_activity_plan_template

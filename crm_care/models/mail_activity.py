@@ -22,6 +22,28 @@ class MailActivity(models.Model):
         "the activity falls due; the activity is then done.",
     )
 
+    def _action_done(self, feedback=False, attachment_ids=None):
+        # Odoo forgets a done activity's deadline: its message keeps whether it
+        # was done late, for the care coverage (done on time). The messages
+        # come in the order of _classify_by_model's activities.
+        today = self.env.company._get_value_today()
+        late = [
+            activity.date_deadline < today
+            for data in self._classify_by_model().values()
+            for activity in data["activities"]
+        ]
+        messages, next_activities = super()._action_done(
+            feedback=feedback, attachment_ids=attachment_ids
+        )
+        late_messages = messages.browse(
+            message.id
+            for message, is_late in zip(messages, late, strict=True)
+            if is_late
+        )
+        # Part of posting them: the author may not edit a notification.
+        late_messages.sudo().care_done_late = True
+        return messages, next_activities
+
     @api.model
     def _get_care_touches_query(self, partner_array=None):
         """SQL: one row per activity done with a customer (partner_id: the
@@ -31,7 +53,8 @@ class MailActivity(models.Model):
         The one definition of a touch, read by the coverage report and the
         care figures: an activity of any type, done by anyone, on the
         customer or one of its contacts (Odoo posts a message of the
-        activity's type on the record when it is marked done)."""
+        activity's type on the record when it is marked done); on_time: not
+        done after its deadline (_action_done)."""
         partners = (
             SQL("AND c.commercial_partner_id = ANY(%s::int[])", partner_array)
             if partner_array is not None
@@ -39,7 +62,8 @@ class MailActivity(models.Model):
         )
         return SQL(
             """
-            SELECT c.commercial_partner_id AS partner_id, m.date AS done_at
+            SELECT c.commercial_partner_id AS partner_id, m.date AS done_at,
+                   m.care_done_late IS NOT TRUE AS on_time
               FROM mail_message m
               JOIN res_partner c ON c.id = m.res_id
              WHERE m.model = 'res.partner' AND m.mail_activity_type_id IS NOT NULL

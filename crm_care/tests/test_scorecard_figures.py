@@ -57,7 +57,7 @@ class TestScorecardFigures(CrmCareCommon):
 
     def test_coverage_is_activities_done_against_those_left_late(self):
         self._direct_invoice(self.customer, 100.0)
-        # Done: on a contact (before its deadline), on the customer (late).
+        # Done: on a contact before its deadline, on the customer after it.
         self._activity(self.contact, self.today + timedelta(days=3), done=True)
         self._activity(self.customer, self.today - timedelta(days=5), done=True)
         # Done before the window: not a touch of the window.
@@ -75,13 +75,29 @@ class TestScorecardFigures(CrmCareCommon):
         self._activity(other, self.today - timedelta(days=1))
 
         self._recompute(self.customer, other)
-        # 2 done in the window, 1 still open past its deadline.
-        self.assertFigures(self.customer, care_touch_count=2, care_coverage=200 / 3)
-        self.assertAlmostEqual(self.customer.value_care_coverage, 66.7, places=1)
+        # 2 done in the window, 1 of them on time; 1 still open past its
+        # deadline.
+        self.assertFigures(self.customer, care_touch_count=2, care_coverage=100 / 3)
+        self.assertAlmostEqual(self.customer.value_care_coverage, 33.3, places=1)
         self.assertEqual(self.customer.value_care_touch_count, 2)
         figures = self._figures(other)[other.id]
         self.assertEqual(figures["care_coverage"], 0.0, "nothing done, one late")
         self.assertEqual(figures["care_touch_count"], 0)
+
+    def test_an_activity_done_late_is_marked_late_on_its_message(self):
+        on_time = self._activity(self.customer, self.today)
+        late = self._activity(self.contact, self.today - timedelta(days=1))
+        (on_time | late).action_done()
+        messages = (self.customer | self.contact).message_ids.filtered(
+            "mail_activity_type_id"
+        )
+        self.assertEqual(
+            {m.res_id: m.care_done_late for m in messages},
+            {self.customer.id: False, self.contact.id: True},
+        )
+        figures = self._figures(self.customer)[self.customer.id]
+        self.assertEqual(figures["care_coverage"], 50.0)
+        self.assertEqual(figures["care_touch_count"], 2)
 
     def test_coverage_is_empty_without_anything_due_or_done(self):
         self._activity(self.customer, self.today + timedelta(days=5))
