@@ -23,6 +23,7 @@
         "data/crm_care_complaint_data.xml",
         "data/crm_care_complaint_web_data.xml",
         "data/crm_lifecycle_rule_data.xml",
+        "data/crm_value_scorecard_indicator_data.xml",
         "views/mail_activity_views.xml",
         "views/mail_activity_plan_views.xml",
         "views/crm_care_event_views.xml",

@@ -18,6 +18,7 @@
         "data/mail_activity_type_data.xml",
         "data/crm_lifecycle_churn_reason_data.xml",
         "data/ir_cron_data.xml",
+        "data/crm_value_scorecard_indicator_data.xml",
         "views/crm_lifecycle_stage_views.xml",
         "views/crm_lifecycle_rule_views.xml",
         "views/crm_lifecycle_churn_reason_views.xml",

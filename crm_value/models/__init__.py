@@ -12,6 +12,7 @@ from . import crm_value_rfm_segment
 from . import crm_value_snapshot
 from . import crm_value_figure_source
 from . import crm_value_figure_invoiced
+from . import crm_value_figure_revenue_growth
 from . import crm_value_figure_delivered_cost
 from . import crm_value_figure_purchases
 from . import crm_value_figure_payment_risk
@@ -29,6 +30,8 @@ from . import crm_value_network
 from . import crm_value_engine
 from . import crm_value_ranking
 from . import crm_value_scoring
+from . import crm_value_scorecard_indicator
+from . import crm_value_scorecard
 from . import crm_value_standing
 from . import crm_value_dashboard
 from . import crm_value_segment

@@ -89,6 +89,7 @@ class CrmValueDashboard(models.AbstractModel):
         sections = {
             "pyramid": self._get_dashboard_pyramid(company, date_from, date_to),
             "matrix": self._get_dashboard_matrix(company),
+            "scorecard": self._get_dashboard_scorecard(company),
         }
         if self._dashboard_show_amounts():
             sections["pareto"] = self._get_dashboard_pareto(company)
@@ -647,3 +648,55 @@ class CrmValueDashboard(models.AbstractModel):
         if "clv" in values:
             actions["clv"] = customers
         return actions
+
+    # ------------------------------------------------------------------
+    # The scorecard (客户平衡计分卡)
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_dashboard_scorecard(self, company):
+        """The company's average score per dimension (and total) per tier,
+        top tier first, and over every scored customer, in two queries."""
+        Snapshot = self.env["crm.value.snapshot"]
+        Scorecard = self.env["crm.value.scorecard"]
+        dimensions = Scorecard._get_dimension_labels()
+        columns = [*(f"score_{key}" for key, _label in dimensions), "score_total"]
+        scored = [
+            *self._dashboard_current_domain(company),
+            ("score_total", ">=", 0),  # scored (a number field "!= False" is "!= 0")
+        ]
+        by_tier = {
+            tier.id: values
+            for (tier,), values in Scorecard._get_average_scores(
+                [*scored, ("tier_id", "!=", False)], columns, ["tier_id"]
+            ).items()
+        }
+        everyone = Scorecard._get_average_scores(scored, columns).get((), ([], 0))
+
+        def row(key, name, values, domain):
+            scores, count = values
+            return {
+                "key": key,
+                "name": name,
+                "count": count,
+                "scores": scores,
+                "action": self._dashboard_snapshot_action(name, domain),
+            }
+
+        tiers = [
+            row(
+                tier.id,
+                tier.name,
+                by_tier[tier.id],
+                [*scored, ("tier_id", "=", tier.id)],
+            )
+            for tier in self.env["crm.value.tier"]._get_company_tiers(company)
+            if tier.id in by_tier
+        ]
+        return {
+            "dimensions": [label for _key, label in dimensions],
+            "total_label": Snapshot._fields["score_total"]._description_string(
+                self.env
+            ),
+            "tiers": tiers,
+            "all": row("all", self.env._("All Customers"), everyone, scored),
+        }

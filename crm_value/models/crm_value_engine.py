@@ -5,6 +5,7 @@ from ..figures import merge_functions, merge_values
 from ..sql_arrays import array_literal
 from .crm_value_network import NETWORK_COLUMNS
 from .crm_value_ranking import RANK_COLUMNS
+from .crm_value_scorecard import SCORECARD_COLUMNS
 
 # From this many customers at once, a figure query reads the company's books
 # whole rather than finding each customer's documents by index
@@ -29,6 +30,8 @@ SCORE_COLUMNS = (
     "value_functional",
     "value_psychological",
     "value_score",
+    # after the others (crm.value.scorecard._score_rows)
+    *SCORECARD_COLUMNS,
 )
 # Carried from a customer's previous snapshot to a new one that holds only
 # figures (_recompute_partners), until scoring and ranking rewrite them.
@@ -120,10 +123,14 @@ class CrmValueEngine(models.AbstractModel):
         )
         # The network figures first: the profit ranked on may count them.
         # Scoring and ranking read them new; `rows` keeps what is stored, to
-        # write the other rows that moved.
+        # write the other rows that moved. The scorecard after the other
+        # scores: an indicator may read this night's.
         new_values = network._network_rows(company, rows)
         inputs = {**rows, **new_values}
         new_values.update(scoring._score_rows(company, inputs))
+        new_values.update(
+            self.env["crm.value.scorecard"]._score_rows(company, inputs, new_values)
+        )
         new_values.update(ranking._rank_rows(company, inputs))
         position = {pid: index for index, pid in enumerate(rows["partner_id"])}
         columns = (*self._get_declared_figures(), "previous_tier_id", *new_values)

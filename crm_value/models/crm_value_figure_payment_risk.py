@@ -26,6 +26,8 @@ class CrmValueFigurePaymentRisk(models.AbstractModel):
         Figure(
             "avg_days_to_pay",
             fields.Float,
+            # No invoice paid in the window: no value (not 0 days, the best).
+            default=None,
             snapshot={"string": "Average Days to Pay", "aggregator": "avg"},
             partner={
                 "aggregator": "avg",

@@ -35,7 +35,11 @@ class CrmValueScoring(models.AbstractModel):
         rows = Snapshot._read_current_rows(
             company, (*self._get_score_inputs(company), *SCORE_COLUMNS)
         )
-        Snapshot._update_changed(rows, self._score_rows(company, rows))
+        scores = self._score_rows(company, rows)
+        scores.update(
+            self.env["crm.value.scorecard"]._score_rows(company, rows, scores)
+        )
+        Snapshot._update_changed(rows, scores)
 
     @api.model
     def _get_score_inputs(self, company):
@@ -49,6 +53,7 @@ class CrmValueScoring(models.AbstractModel):
             "lifetime_net_profit",
             "categories_bought",
             "satisfaction",
+            *self.env["crm.value.scorecard"]._get_score_inputs(company),
         )
 
     @api.model

@@ -177,6 +177,34 @@ class CrmValueSnapshot(models.Model):
         "weight (Settings) times its network profit, when positive: what the "
         "pyramid ranks it on when the weight is set.",
     )
+    # The scorecard (crm.value.scorecard), after the other scores.
+    segment_revenue_share = fields.Float(
+        string="Share of Segment Revenue (%)",
+        groups=MANAGER,
+        readonly=True,
+        aggregator=None,
+        digits=(16, 2),
+        help="The customer's revenue over the analysis window as a share of "
+        "the revenue of all the company's customers in the same RFM segment.",
+    )
+    score_financial = fields.Float(
+        string="Financial Score", readonly=True, aggregator="avg", digits=(16, 1)
+    )
+    score_market = fields.Float(
+        string="Market Score", readonly=True, aggregator="avg", digits=(16, 1)
+    )
+    score_management = fields.Float(
+        string="Management Score", readonly=True, aggregator="avg", digits=(16, 1)
+    )
+    score_learning = fields.Float(
+        string="Learning and Growth Score",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+    )
+    score_total = fields.Float(
+        string="Scorecard Total", readonly=True, aggregator="avg", digits=(16, 1)
+    )
 
     _sql_constraints = [
         (

@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 
 from ..analytics.credit_risk import RiskPolicy, policy_errors
 from ..analytics.relationship import Thresholds, check_thresholds
+from ..analytics.scorecard import DIMENSIONS
 
 
 class ResCompany(models.Model):
@@ -106,6 +107,23 @@ class ResCompany(models.Model):
         default=30.0,
         help="A tier whose current customers' net profit is at least this share "
         "of their revenue has a high margin.",
+    )
+    # The customer scorecard: the dimensions' weights in the total
+    value_scorecard_weight_financial = fields.Float(
+        string="Scorecard Weight: Financial",
+        default=40.0,
+        help="Weight of the financial dimension in a customer's scorecard "
+        "total (the weights of the dimensions a customer has a score for are "
+        "renormalised: they need not add up to 100).",
+    )
+    value_scorecard_weight_market = fields.Float(
+        string="Scorecard Weight: Market", default=30.0
+    )
+    value_scorecard_weight_management = fields.Float(
+        string="Scorecard Weight: Management", default=15.0
+    )
+    value_scorecard_weight_learning = fields.Float(
+        string="Scorecard Weight: Learning and Growth", default=15.0
     )
     value_last_full_recompute = fields.Date(
         readonly=True,
@@ -343,6 +361,31 @@ class ResCompany(models.Model):
                         high=company.value_relationship_high_margin,
                     )
                 ) from error
+
+    @api.constrains(
+        "value_scorecard_weight_financial",
+        "value_scorecard_weight_market",
+        "value_scorecard_weight_management",
+        "value_scorecard_weight_learning",
+    )
+    def _check_value_scorecard_weights(self):
+        for company in self:
+            weights = company._get_value_scorecard_weights().values()
+            if min(weights) < 0 or not sum(weights) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The scorecard's dimension weights must not be negative, "
+                        "and at least one must be above zero."
+                    )
+                )
+
+    def _get_value_scorecard_weights(self):
+        """{scorecard dimension: weight in the total} (analytics.scorecard)."""
+        self.ensure_one()
+        return {
+            dimension: self[f"value_scorecard_weight_{dimension}"]
+            for dimension in DIMENSIONS
+        }
 
     def _get_relationship_thresholds(self):
         """The company's bands of Kotler's matrix (analytics.relationship)."""

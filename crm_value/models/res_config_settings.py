@@ -50,6 +50,18 @@ class ResConfigSettings(models.TransientModel):
     value_relationship_high_margin = fields.Float(
         related="company_id.value_relationship_high_margin", readonly=False
     )
+    value_scorecard_weight_financial = fields.Float(
+        related="company_id.value_scorecard_weight_financial", readonly=False
+    )
+    value_scorecard_weight_market = fields.Float(
+        related="company_id.value_scorecard_weight_market", readonly=False
+    )
+    value_scorecard_weight_management = fields.Float(
+        related="company_id.value_scorecard_weight_management", readonly=False
+    )
+    value_scorecard_weight_learning = fields.Float(
+        related="company_id.value_scorecard_weight_learning", readonly=False
+    )
     # Credit and default risk
     value_risk_bucket_1_days = fields.Integer(
         related="company_id.value_risk_bucket_1_days", readonly=False

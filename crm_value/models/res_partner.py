@@ -29,6 +29,12 @@ SCORE_MIRRORS = (
     "referral_count",
     "network_profit",
     "lifetime_network_profit",
+    "segment_revenue_share",
+    "score_financial",
+    "score_market",
+    "score_management",
+    "score_learning",
+    "score_total",
 )
 
 
@@ -349,6 +355,72 @@ class ResPartner(models.Model):
                 snapshots[partner.id].get(column) or 0.0
             ) > 0
 
+    # The customer scorecard (crm.value.scorecard), 0-100 each.
+    value_score_financial = fields.Float(
+        aggregator="avg",
+        groups=VALUE_USER,
+        string="Financial Score",
+        compute="_compute_value_public",
+        digits=(16, 1),
+        search=search_with("_search_on_current_snapshot", "score_financial"),
+        help="0-100: the weighted mean of the customer's financial indicators "
+        "(Customer Value > Configuration > Scorecard Indicators).",
+    )
+    value_score_market = fields.Float(
+        aggregator="avg",
+        groups=VALUE_USER,
+        string="Market Score",
+        compute="_compute_value_public",
+        digits=(16, 1),
+        search=search_with("_search_on_current_snapshot", "score_market"),
+        help="0-100: the weighted mean of the customer's market indicators.",
+    )
+    value_score_management = fields.Float(
+        aggregator="avg",
+        groups=VALUE_USER,
+        string="Management Score",
+        compute="_compute_value_public",
+        digits=(16, 1),
+        search=search_with("_search_on_current_snapshot", "score_management"),
+        help="0-100: the weighted mean of the customer's management indicators.",
+    )
+    value_score_learning = fields.Float(
+        aggregator="avg",
+        groups=VALUE_USER,
+        string="Learning and Growth Score",
+        compute="_compute_value_public",
+        digits=(16, 1),
+        search=search_with("_search_on_current_snapshot", "score_learning"),
+        help="0-100: the weighted mean of the customer's learning and growth "
+        "indicators.",
+    )
+    value_score_total = fields.Float(
+        aggregator="avg",
+        groups=VALUE_USER,
+        string="Scorecard Total",
+        compute="_compute_value_public",
+        digits=(16, 1),
+        search=search_with("_search_on_current_snapshot", "score_total"),
+        help="0-100: the mean of the customer's dimension scores, weighted by "
+        "the company's dimension weights (Settings); a dimension without any "
+        "indicator value is left out.",
+    )
+    value_segment_revenue_share = fields.Float(
+        groups=MANAGER,
+        string="Share of Segment Revenue (%)",
+        compute="_compute_value_amounts",
+        digits=(16, 2),
+        search=search_with("_search_on_current_snapshot", "segment_revenue_share"),
+        help="The customer's revenue over the analysis window as a share of the "
+        "revenue of all the company's customers in the same RFM segment.",
+    )
+    value_scorecard_chart = fields.Json(
+        string="Scorecard Chart",
+        groups=VALUE_USER,
+        compute="_compute_value_scorecard_chart",
+        help="The four dimension scores, beside the company's average.",
+    )
+
     @api.depends_context("company", "uid")
     def _compute_value_terms_readonly(self):
         self.value_terms_readonly = (
@@ -502,6 +574,16 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.value_history_chart = history.get(
+                partner.commercial_partner_id.id, False
+            )
+
+    @api.depends_context("company", "lang")
+    def _compute_value_scorecard_chart(self):
+        charts = self.env["crm.value.scorecard"]._get_radar_charts(
+            self.env.company, self.commercial_partner_id.ids
+        )
+        for partner in self:
+            partner.value_scorecard_chart = charts.get(
                 partner.commercial_partner_id.id, False
             )
 

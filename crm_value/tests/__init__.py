@@ -19,3 +19,4 @@ from . import test_demo_flows
 from . import test_migration
 from . import test_network_value
 from . import test_segments
+from . import test_scorecard

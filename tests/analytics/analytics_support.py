@@ -39,6 +39,7 @@ gamma_gamma = importlib.import_module(f"{PACKAGE}.gamma_gamma")
 clv = importlib.import_module(f"{PACKAGE}.clv")
 value_matrix = importlib.import_module(f"{PACKAGE}.value_matrix")
 credit_risk = importlib.import_module(f"{PACKAGE}.credit_risk")
+scorecard = importlib.import_module(f"{PACKAGE}.scorecard")
 
 
 def cdnow_file(name):
