@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("crm_value", "crm_lifecycle", "crm_care")
+ADDONS = ("crm_value", "crm_lifecycle", "crm_care", "crm_value_mass_mailing")
 
 
 def pytest_collection_modifyitems(config, items):

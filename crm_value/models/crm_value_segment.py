@@ -76,9 +76,7 @@ class CrmValueSegment(models.Model):
         help="The profit the company ranks its customers on (Settings), summed "
         "over the segment's customers at the last nightly count.",
     )
-    counted_on = fields.Date(
-        string="Counted On", readonly=True, help="The day of the last count."
-    )
+    counted_on = fields.Date(readonly=True, help="The day of the last count.")
     previous_member_count = fields.Integer(
         string="Customers Before",
         readonly=True,
@@ -103,7 +101,7 @@ class CrmValueSegment(models.Model):
         currency_field="currency_id",
     )
     history_ids = fields.One2many(
-        "crm.value.segment.history", "segment_id", string="History", readonly=True
+        "crm.value.segment.history", "segment_id", readonly=True
     )
 
     @api.depends("member_count", "previous_member_count", "previous_counted_on")

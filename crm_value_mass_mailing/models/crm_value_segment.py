@@ -17,7 +17,6 @@ class CrmValueSegment(models.Model):
 
     mailing_list_id = fields.Many2one(
         "mailing.list",
-        string="Mailing List",
         copy=False,
         readonly=True,
         ondelete="set null",
