@@ -1,7 +1,8 @@
 from datetime import datetime, time, timedelta
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from .common import CrmCareCommon
 
@@ -98,6 +99,26 @@ class TestScorecardFigures(CrmCareCommon):
         figures = self._figures(self.customer)[self.customer.id]
         self.assertEqual(figures["care_coverage"], 50.0)
         self.assertEqual(figures["care_touch_count"], 2)
+        # The one who did it late cannot make it on time afterwards.
+        late_message = messages.filtered("care_done_late")
+        salesman = new_test_user(
+            self.env,
+            login="care_late_salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        late_message.author_id = salesman.partner_id
+        with self.assertRaises(AccessError):
+            late_message.with_user(salesman).write({"care_done_late": False})
+        with self.assertRaises(AccessError):
+            self.env["mail.message"].with_user(salesman).create(
+                {
+                    "model": "res.partner",
+                    "res_id": self.customer.id,
+                    "body": "x",
+                    "care_done_late": False,
+                }
+            )
+        self.assertTrue(late_message.care_done_late)
 
     def test_coverage_is_empty_without_anything_due_or_done(self):
         self._activity(self.customer, self.today + timedelta(days=5))

@@ -29,6 +29,9 @@ class CrmValueFigureDependency(models.AbstractModel):
             "dependency_degree",
             fields.Float,
             default=None,
+            # Our revenue from them over their volume: with the volume (an
+            # estimate anyone may enter) it tells the revenue, an amount.
+            managers_only=True,
             snapshot={
                 "string": "Dependency Degree (%)",
                 "aggregator": "avg",

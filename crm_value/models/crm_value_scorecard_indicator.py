@@ -105,6 +105,24 @@ class CrmValueScorecardIndicator(models.Model):
                     )
                 )
 
+    @api.constrains("figure", "method")
+    def _check_target_on_amounts(self):
+        # Score = 100 x value / target: on a figure only managers see, the
+        # score users read would give the amount away.
+        Snapshot = self.env["crm.value.snapshot"]
+        for indicator in self:
+            field = Snapshot._fields.get(indicator.figure)
+            if indicator.method == "target" and field and field.groups:
+                raise ValidationError(
+                    self.env._(
+                        'The scorecard indicator "%(name)s" scores "%(figure)s", '
+                        "a figure only managers see, against a target: the score "
+                        "would tell users the amount. Score it by percentile.",
+                        name=indicator.name,
+                        figure=indicator.figure,
+                    )
+                )
+
     @api.constrains("weight", "method", "target")
     def _check_weight_and_target(self):
         for indicator in self.sudo():

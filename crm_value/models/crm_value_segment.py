@@ -7,6 +7,8 @@ from odoo.tools import SQL
 from ..groups import MANAGER
 from ..tools.segment_domain import SegmentDomainError, parse_domain
 
+# Lists of records a filter may go through (to the tags' names).
+SEGMENT_LIST_PATHS = ("category_id",)
 # Written by the nightly count only (and read everywhere).
 COUNTED_FIELDS = {
     "member_count",
@@ -63,32 +65,47 @@ class CrmValueSegment(models.Model):
         help="Show the segment's count, profit and trend on the Customer Value "
         "dashboard."
     )
+    managers_only = fields.Boolean(
+        compute="_compute_managers_only",
+        store=True,
+        help="The filter reads a figure only managers see (an amount): the "
+        "segment and who belongs to it are then shown to managers only, as its "
+        "members would tell the amount's threshold.",
+    )
     member_count = fields.Integer(
         string="Customers",
         readonly=True,
+        copy=False,
         help="Customers in the segment at the last nightly count.",
     )
     member_profit = fields.Monetary(
         string="Profit",
         readonly=True,
+        copy=False,
         groups=MANAGER,
         currency_field="currency_id",
         help="The profit the company ranks its customers on (Settings), summed "
         "over the segment's customers at the last nightly count.",
     )
-    counted_on = fields.Date(readonly=True, help="The day of the last count.")
+    counted_on = fields.Date(
+        readonly=True, copy=False, help="The day of the last count."
+    )
     previous_member_count = fields.Integer(
         string="Customers Before",
         readonly=True,
+        copy=False,
         help="Customers in the segment at the count of an earlier day.",
     )
     previous_member_profit = fields.Monetary(
         string="Profit Before",
         readonly=True,
+        copy=False,
         groups=MANAGER,
         currency_field="currency_id",
     )
-    previous_counted_on = fields.Date(string="Counted Before On", readonly=True)
+    previous_counted_on = fields.Date(
+        string="Counted Before On", readonly=True, copy=False
+    )
     member_count_trend = fields.Integer(
         string="Customers Trend",
         compute="_compute_trend",
@@ -125,10 +142,63 @@ class CrmValueSegment(models.Model):
     # ------------------------------------------------------------------
     # The filter: a literal domain on contacts
     # ------------------------------------------------------------------
+    @api.depends("domain")
+    def _compute_managers_only(self):
+        for segment in self:
+            try:
+                fields_read = segment._get_filter_fields()
+            except (ValidationError, UserError):
+                fields_read = []
+            segment.managers_only = any(
+                field.groups and MANAGER in field.groups.split(",")
+                for field in fields_read
+            )
+
+    def _get_filter_fields(self):
+        """The fields the filter's conditions go through, from contacts on;
+        refused: a path through a list of records other than tags (searched
+        as superuser, it would count what the record rules hide, e.g. another
+        company's orders) and the segments themselves (a loop)."""
+        self.ensure_one()
+        model = self.env["res.partner"]
+        found = []
+        for leaf in self._get_filter_domain():
+            if not isinstance(leaf, tuple) or not isinstance(leaf[0], str):
+                continue
+            current = model
+            names = leaf[0].split(".")
+            for position, name in enumerate(names):
+                field = current._fields.get(name)
+                if field is None:
+                    break  # unknown: the search below says so
+                last = position == len(names) - 1
+                if name == "value_segment_ids" or (
+                    field.type in ("one2many", "many2many")
+                    and not last
+                    and name not in SEGMENT_LIST_PATHS
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "Segment %(segment)s: the condition on %(path)s is "
+                            "not allowed: a segment filters on the contact's own "
+                            "fields, its tags and the records it points to (such "
+                            "as country_id.code), not through lists of records "
+                            "nor on segments.",
+                            segment=self.name,
+                            path=leaf[0],
+                        )
+                    )
+                found.append(field)
+                if not field.relational:
+                    break
+                current = self.env[field.comodel_name]
+        return found
+
     @api.constrains("domain", "company_id")
     def _check_domain(self):
         for segment in self:
             domain = segment._get_filter_domain()
+            segment._get_filter_fields()
             Partner = self.env["res.partner"].with_company(segment.company_id)
             try:
                 # Run once, in a savepoint: a value of the wrong type for its
@@ -258,7 +328,18 @@ class CrmValueSegment(models.Model):
             segment.write({**values, "counted_on": today})
         self.env["crm.value.segment.history"]._record(today, figures)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_counted_fields(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_counted_fields(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_counted_fields(self, vals):
         if not self.env.su and vals.keys() & COUNTED_FIELDS:
             raise UserError(
                 self.env._(
@@ -266,7 +347,6 @@ class CrmValueSegment(models.Model):
                     "cannot be set by hand."
                 )
             )
-        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Actions and what other screens read

@@ -742,7 +742,7 @@ class ResPartner(models.Model):
         string="Segments",
         compute="_compute_value_segment_ids",
         search="_search_value_segment_ids",
-        groups=INTERNAL,
+        groups=VALUE_USER,
         help="The saved segments of your companies this customer belongs to.",
     )
     value_dependency_source = fields.Selection(

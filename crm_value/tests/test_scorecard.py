@@ -204,6 +204,24 @@ class TestScorecard(CrmValueCommon):
                 }
             )
 
+    def test_an_amount_is_never_scored_against_a_target(self):
+        # 100 x profit / target read by users would tell them the profit.
+        with self.assertRaisesRegex(ValidationError, "percentile"):
+            self.Indicator.create(
+                {
+                    "name": "Profit against 10,000",
+                    "dimension": "financial",
+                    "figure": "net_profit",
+                    "method": "target",
+                    "target": 10000.0,
+                }
+            )
+        by_rank = self.Indicator.create(
+            {"name": "Profit rank", "dimension": "financial", "figure": "net_profit"}
+        )
+        with self.assertRaises(ValidationError):
+            by_rank.write({"method": "target", "target": 10000.0})
+
     def test_an_indicator_of_another_company_is_ignored(self):
         other = self.env["res.company"].create({"name": "Elsewhere Ltd"})
         self.Indicator.create(

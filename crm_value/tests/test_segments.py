@@ -175,8 +175,8 @@ class TestSegments(CrmValueCommon):
         self.assertEqual(many, few)
 
     def test_salesman_reads_counts_and_members_never_the_profit(self):
-        self._invoice_and_recompute({self.jade: 900.0, self.pearl: 100.0})
-        segment = self._segment("[('value_net_profit', '>', 300)]")
+        self._invoice_and_recompute({self.jade: 900.0, self.loire: 100.0})
+        segment = self._segment("[('country_id.code', '=', 'CN')]")
         self.Segment._cron_count_segments()
         as_salesman = segment.with_user(self.salesman)
         self.assertEqual(as_salesman.member_count, 1)
@@ -187,18 +187,66 @@ class TestSegments(CrmValueCommon):
             self.env["crm.value.segment.history"].with_user(self.salesman).search(
                 [("segment_id", "=", segment.id)]
             ).read(["member_profit"])
-        # The members list opens for them: the filter on an amount is the
-        # manager's, the salesman's record rules still apply.
+        # The members list opens for them, their record rules applied.
         self.assertEqual(self._members(segment, self.salesman), self.jade)
         with self.assertRaises(AccessError):
             as_salesman.write({"name": "Mine"})
         with self.assertRaises(AccessError):
             self.Segment.with_user(self.salesman).create({"name": "Mine"})
 
+    def test_a_segment_on_an_amount_is_for_managers_only(self):
+        # Who belongs to "net profit above 300" tells each member's profit is
+        # above 300: a salesman never reads such a segment nor its members.
+        self._invoice_and_recompute({self.jade: 900.0, self.pearl: 100.0})
+        on_amount = self._segment("[('value_net_profit', '>', 300)]")
+        on_country = self._segment("[('country_id.code', '=', 'CN')]")
+        self.assertEqual(
+            (on_amount.managers_only, on_country.managers_only), (True, False)
+        )
+        self.assertEqual(self._members(on_amount), self.jade)
+        Segment = self.Segment.with_user(self.salesman)
+        self.assertEqual(Segment.search([]), on_country)
+        with self.assertRaises(AccessError):
+            on_amount.with_user(self.salesman).read(["member_count"])
+        Partner = self.Partner.with_user(self.salesman)
+        self.assertFalse(
+            Partner.search(
+                [("value_segment_ids", "in", on_amount.ids), ("id", "=", self.jade.id)]
+            )
+        )
+        self.assertEqual(
+            Partner.browse(self.jade.id).value_segment_ids.ids, on_country.ids
+        )
+        # Changing the filter to an amount hides it from then on.
+        on_country.domain = "[('value_revenue', '>', 0)]"
+        self.assertFalse(Segment.search([]))
+
+    def test_filter_through_lists_of_records_or_segments_is_refused(self):
+        # Searched as superuser, a condition through the contact's orders
+        # would count what the record rules hide (another company's orders).
+        for domain in (
+            "[('sale_order_ids.amount_total', '>', 1000)]",
+            "[('invoice_ids.amount_residual', '>', 0)]",
+            "[('value_segment_ids', '!=', False)]",
+        ):
+            with self.subTest(domain=domain), self.assertRaises(ValidationError):
+                self._segment(domain)
+        # Tags' names and the records the contact points to are fine.
+        self._segment(
+            "[('category_id.name', '=', 'VIP'), ('country_id.code', '=', 'CN')]"
+        )
+        self._segment("[('sale_order_ids', '!=', False)]")
+
     def test_counts_are_not_written_by_hand(self):
         segment = self._segment("[]")
         with self.assertRaises(UserError):
             segment.write({"member_count": 1000})
+        with self.assertRaises(UserError):
+            self._segment("[]", member_count=1000, member_profit=1e6)
+        self.Segment._cron_count_segments()
+        self.assertTrue(segment.counted_on)
+        copy = segment.copy()
+        self.assertEqual((copy.member_count, copy.counted_on), (0, False))
         with Form(segment) as form:
             form.name = "Everyone"
         self.assertEqual(segment.name, "Everyone")

@@ -1,4 +1,8 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# Email Marketing users: the segment's list is theirs to make and sync.
+MAILING_USER = "mass_mailing.group_mass_mailing_user"
 
 
 class CrmValueSegment(models.Model):
@@ -19,14 +23,38 @@ class CrmValueSegment(models.Model):
         "mailing.list",
         copy=False,
         readonly=True,
+        groups=MAILING_USER,
         ondelete="set null",
         help="The mailing list holding the segment's customers that have an email.",
     )
     mailing_sync = fields.Boolean(
         string="Sync Mailing List Nightly",
+        groups=MAILING_USER,
         help="Each night, bring the segment's mailing list up to date with its "
         "customers.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_mailing_list_written(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_mailing_list_written(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_mailing_list_written(self, vals):
+        # The sync empties the list of anyone not in the segment: the list is
+        # only ever the one the sync created, never one named by a user.
+        if not self.env.su and "mailing_list_id" in vals:
+            raise UserError(
+                self.env._(
+                    "A segment's mailing list is created by Create/Update "
+                    "Mailing List: it cannot be chosen by hand."
+                )
+            )
 
     def action_sync_mailing_list(self):
         """Create the segment's mailing list, or bring it up to date."""

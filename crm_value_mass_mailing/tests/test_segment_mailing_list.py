@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.crm_value.tests.common import CrmValueCommon
@@ -95,3 +96,25 @@ class TestSegmentMailingList(CrmValueCommon):
                 lambda s: s.contact_id == jade_contacts
             ).opt_out
         )
+
+    def test_the_list_is_never_chosen_by_hand(self):
+        # The sync empties its list of anyone outside the segment: pointing a
+        # segment at the company's newsletter would wipe the newsletter.
+        newsletter = self.env["mailing.list"].create({"name": "Newsletter"})
+        manager = new_test_user(
+            self.env, login="cv_seg_manager", groups="crm_value.group_crm_value_manager"
+        )
+        for user in (self.marketer, manager):
+            with self.subTest(user=user.login), self.assertRaises(UserError):
+                self.segment.with_user(user).write(
+                    {"mailing_list_id": newsletter.id, "mailing_sync": True}
+                )
+        with self.assertRaises(UserError):
+            self.env["crm.value.segment"].with_user(self.marketer).create(
+                {"name": "Mine", "domain": "[]", "mailing_list_id": newsletter.id}
+            )
+        # A manager without Email Marketing cannot have lists made nightly.
+        with self.assertRaises(AccessError):
+            self.segment.with_user(manager).write({"mailing_sync": True})
+        self.assertFalse(self.segment.mailing_list_id)
+        self.assertFalse(self.segment.mailing_sync)
