@@ -73,6 +73,7 @@ class CrmValueScorecardIndicator(models.Model):
     )
     target = fields.Float(
         groups=MANAGER,
+        aggregator=None,  # a sum of targets means nothing
         help="For the target method: the value that scores 100 (above zero).",
     )
 
