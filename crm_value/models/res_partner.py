@@ -627,12 +627,24 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         if vals.keys() & DEPENDENCY_INPUTS:
-            # The dependency degree is a figure of the nightly run: queue them.
-            self.env["crm.value.queue"]._mark(
-                (partner.commercial_partner_id.id, company.id)
-                for partner in self
+            # The dependency degree is a figure of the nightly run: queue them
+            # in the user's companies and wherever they already have figures.
+            customers = self.commercial_partner_id
+            pairs = {
+                (customer.id, company.id)
+                for customer in customers
                 for company in self.env.companies
+            }
+            pairs.update(
+                (customer.id, company.id)
+                for customer, company in self.env["crm.value.snapshot"]
+                .sudo()
+                ._read_group(
+                    [("partner_id", "in", customers.ids), ("is_current", "=", True)],
+                    ["partner_id", "company_id"],
+                )
             )
+            self.env["crm.value.queue"]._mark(pairs)
         if not self.env.su and self._may_write_engine_fields():
             # A manager's terms set by hand stay when the tier changes.
             vals = {

@@ -353,3 +353,19 @@ class TestDependencyDegree(CrmValueCommon):
         self.assertGreater(
             Queue.search_count([("partner_id", "=", customer.id)]), before
         )
+        # Also in a company the user is not working in, where it has figures.
+        other = self.env["res.company"].create({"name": "Other Freight"})
+        self.env["crm.value.snapshot"].sudo().create(
+            {
+                "partner_id": customer.id,
+                "company_id": other.id,
+                "date": self.company._get_value_today(),
+                "is_current": True,
+            }
+        )
+        Queue.sudo().search([("partner_id", "=", customer.id)]).unlink()
+        customer.with_company(self.company).value_dependency_manual = 20.0
+        self.assertEqual(
+            set(Queue.search([("partner_id", "=", customer.id)]).company_id.ids),
+            {self.company.id, other.id},
+        )
