@@ -1,10 +1,6 @@
-import { loadBundle } from "@web/core/assets";
 import { registry } from "@web/core/registry";
-import { standardFieldProps } from "@web/views/fields/standard_field_props";
 
-import { Component, onWillStart, useEffect, useRef } from "@odoo/owl";
-
-const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"];
+import { CHART_COLORS, ChartJsField } from "@crm_value/chart_field/chart_field";
 
 /**
  * A radar chart of a Json field the server fills (every word in the
@@ -12,34 +8,12 @@ const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"];
  *   {labels: [...], max: 100, series: [{label, data: [number|null per label]}]}
  * A null point (no score on that axis) leaves a gap.
  */
-export class RadarChartField extends Component {
+export class RadarChartField extends ChartJsField {
     static template = "crm_value.RadarChartField";
-    static props = { ...standardFieldProps };
 
-    setup() {
-        this.chart = null;
-        this.canvasRef = useRef("canvas");
-        onWillStart(async () => await loadBundle("web.chartjs_lib"));
-        useEffect(
-            () => {
-                this.renderChart();
-                return () => this.chart?.destroy();
-            },
-            () => [this.value]
-        );
-    }
-
-    get value() {
-        return this.props.record.data[this.props.name];
-    }
-
-    renderChart() {
-        const value = this.value;
-        if (!value || !this.canvasRef.el) {
-            return;
-        }
+    chartConfig(value) {
         const datasets = value.series.map((serie, index) => {
-            const color = COLORS[index % COLORS.length];
+            const color = CHART_COLORS[index % CHART_COLORS.length];
             return {
                 label: serie.label,
                 data: serie.data,
@@ -51,7 +25,7 @@ export class RadarChartField extends Component {
                 spanGaps: false,
             };
         });
-        this.chart = new Chart(this.canvasRef.el, {
+        return {
             type: "radar",
             data: { labels: value.labels, datasets },
             options: {
@@ -67,7 +41,7 @@ export class RadarChartField extends Component {
                 },
                 plugins: { legend: { position: "bottom" } },
             },
-        });
+        };
     }
 }
 

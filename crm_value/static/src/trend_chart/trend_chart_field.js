@@ -1,10 +1,6 @@
-import { loadBundle } from "@web/core/assets";
 import { registry } from "@web/core/registry";
-import { standardFieldProps } from "@web/views/fields/standard_field_props";
 
-import { Component, onWillStart, useEffect, useRef } from "@odoo/owl";
-
-const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"];
+import { CHART_COLORS, ChartJsField } from "@crm_value/chart_field/chart_field";
 
 /**
  * A small chart of a Json field the server fills (the server renders every
@@ -14,32 +10,10 @@ const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"];
  *              names: [per point, for the tooltip] (optional)}]}
  * A series on the "levels" axis is drawn against the level names.
  */
-export class TrendChartField extends Component {
+export class TrendChartField extends ChartJsField {
     static template = "crm_value.TrendChartField";
-    static props = { ...standardFieldProps };
 
-    setup() {
-        this.chart = null;
-        this.canvasRef = useRef("canvas");
-        onWillStart(async () => await loadBundle("web.chartjs_lib"));
-        useEffect(
-            () => {
-                this.renderChart();
-                return () => this.chart?.destroy();
-            },
-            () => [this.value]
-        );
-    }
-
-    get value() {
-        return this.props.record.data[this.props.name];
-    }
-
-    renderChart() {
-        const value = this.value;
-        if (!value || !this.canvasRef.el) {
-            return;
-        }
+    chartConfig(value) {
         const levels = value.levels || [];
         const scales = {};
         const datasets = value.series.map((serie, index) => {
@@ -64,7 +38,7 @@ export class TrendChartField extends Component {
                     scales[axis].max = serie.max;
                 }
             }
-            const color = COLORS[index % COLORS.length];
+            const color = CHART_COLORS[index % CHART_COLORS.length];
             return {
                 type: serie.kind === "bar" ? "bar" : "line",
                 label: serie.label,
@@ -79,7 +53,7 @@ export class TrendChartField extends Component {
                 clip: false,
             };
         });
-        this.chart = new Chart(this.canvasRef.el, {
+        return {
             type: "bar",
             data: { labels: value.labels, datasets },
             options: {
@@ -100,7 +74,7 @@ export class TrendChartField extends Component {
                     },
                 },
             },
-        });
+        };
     }
 }
 
